@@ -1,0 +1,128 @@
+import express from 'express';
+import request from 'supertest';
+import { SkepError } from '../../../gateway/src/errors';
+import { alertRouter } from '../../../gateway/src/routes/alert';
+import { alertStep, replicasForAlert } from '../../../gateway/src/scaling/alert';
+import { parseScaleLabels } from '../../../gateway/src/scaling/labels';
+import { Scaler } from '../../../gateway/src/scaling/scaler';
+import { FakeClock, FakeProvider, silentLog } from '../../support/scaling-fakes';
+
+const labels = (l: Record<string, string> = {}) => parseScaleLabels(l).scale;
+
+describe('replicasForAlert', () => {
+  it.each([
+    // current, labels, status, expected
+    [1, {}, 'firing', 5],
+    [5, {}, 'firing', 9],
+    [17, {}, 'firing', 20],
+    [20, {}, 'firing', 20],
+    [0, {}, 'firing', 4],
+    [1, { 'com.openfaas.scale.max': '10', 'com.openfaas.scale.factor': '50' }, 'firing', 6],
+    [1, { 'com.openfaas.scale.max': '3', 'com.openfaas.scale.factor': '1' }, 'firing', 2],
+    [1, { 'com.openfaas.scale.min': '3' }, 'firing', 5],
+    [0, { 'com.openfaas.scale.min': '3', 'com.openfaas.scale.max': '5', 'com.openfaas.scale.factor': '20' }, 'firing', 3],
+    [4, { 'com.openfaas.scale.factor': '0' }, 'firing', 4],
+    [4, { 'com.openfaas.scale.factor': '0' }, 'resolved', 4],
+    [13, {}, 'resolved', 1],
+    [13, { 'com.openfaas.scale.min': '2' }, 'resolved', 2],
+    [1, {}, 'resolved', 1],
+    [0, { 'com.openfaas.scale.zero': 'true' }, 'resolved', 0],
+    [5, { 'com.openfaas.scale.min': '0' }, 'resolved', 0],
+  ] as const)('from %i with %j on %s → %i', (current, l, status, expected) => {
+    expect(replicasForAlert(current, labels(l), status)).toBe(expected);
+  });
+
+  it('steps 1→5→9→13→17→20 with the defaults, like OpenFaaS', () => {
+    const seen = [1];
+    for (let i = 0; i < 5; i++) seen.push(replicasForAlert(seen[seen.length - 1], labels(), 'firing'));
+    expect(seen).toEqual([1, 5, 9, 13, 17, 20]);
+    expect(alertStep(labels())).toBe(4);
+  });
+});
+
+function appWith(provider: FakeProvider) {
+  const scaler = new Scaler({ provider, log: silentLog, clock: new FakeClock() });
+  const app = express();
+  app.use(alertRouter({ provider, scaler }));
+  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const e = err instanceof SkepError ? err : new SkepError(500, 'internal', err.message);
+    res.status(e.statusCode).json({ code: e.code, message: e.message });
+  });
+  return { app, scaler };
+}
+
+const body = (alerts: { status: string; labels: Record<string, string> }[], status = 'firing') => ({
+  version: '4', receiver: 'scale-up', status, groupLabels: {}, commonLabels: {}, alerts,
+});
+
+describe('POST /system/alert', () => {
+  it('scales each function named by a firing alert and records the event', async () => {
+    const p = new FakeProvider().add('echo', 1).add('wc', 3);
+    const { app, scaler } = appWith(p);
+    const res = await request(app).post('/system/alert').send(body([
+      { status: 'firing', labels: { alertname: 'APIHighInvocationRate', function_name: 'echo' } },
+      { status: 'firing', labels: { alertname: 'APIHighInvocationRate', function_name: 'wc.openfaas-fn' } },
+    ]));
+    expect(res.status).toBe(200);
+    expect(p.scaleCalls).toEqual([['echo', 5], ['wc', 7]]);
+    expect(res.body.errors).toEqual([]);
+    expect(scaler.events.list().map((e) => [e.function, e.from, e.to, e.reason])).toEqual([['wc', 3, 7, 'alert'], ['echo', 1, 5, 'alert']]);
+  });
+
+  it('returns to min when the alert resolves', async () => {
+    const p = new FakeProvider().add('echo', 9, { 'com.openfaas.scale.min': '2' });
+    const res = await request(appWith(p).app).post('/system/alert').send(body([{ status: 'resolved', labels: { function_name: 'echo' } }], 'resolved'));
+    expect(res.status).toBe(200);
+    expect(p.scaleCalls).toEqual([['echo', 2]]);
+  });
+
+  it('reports an unknown function as a per-alert error and still answers 200', async () => {
+    const p = new FakeProvider().add('echo', 1);
+    const res = await request(appWith(p).app).post('/system/alert').send(body([
+      { status: 'firing', labels: { function_name: 'ghost' } },
+      { status: 'firing', labels: { function_name: 'echo' } },
+    ]));
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toEqual(['[0] ghost: function ghost not found']);
+    expect(p.scaleCalls).toEqual([['echo', 5]]);
+  });
+
+  it.each([
+    [{ alertname: 'x' }, 'skipped', 'no function_name'],
+    [{ function_name: 'echo.other-ns' }, 'skipped', 'namespace'],
+  ])('skips an alert with labels %j', async (l, action, message) => {
+    const p = new FakeProvider().add('echo', 1);
+    const res = await request(appWith(p).app).post('/system/alert').send(body([{ status: 'firing', labels: l }]));
+    expect(res.body.results[0]).toMatchObject({ action });
+    expect(res.body.results[0].message).toContain(message);
+    expect(p.scaleCalls).toEqual([]);
+  });
+
+  it('leaves functions the autoscaler manages alone', async () => {
+    const p = new FakeProvider().add('echo', 1, { 'com.skep.scale.target': '5' });
+    const res = await request(appWith(p).app).post('/system/alert').send(body([{ status: 'firing', labels: { function_name: 'echo' } }]));
+    expect(res.body.results[0].action).toBe('skipped');
+    expect(p.scaleCalls).toEqual([]);
+  });
+
+  it('reports a failing scale call per alert', async () => {
+    const p = new FakeProvider().add('echo', 1);
+    p.failScale = new Error('docker unavailable');
+    const res = await request(appWith(p).app).post('/system/alert').send(body([{ status: 'firing', labels: { function_name: 'echo' } }]));
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toEqual(['[0] echo: docker unavailable']);
+  });
+
+  it.each([
+    ['no alerts', { status: 'firing' }, 'alerts'],
+    ['a bad status', { status: 'burning', alerts: [] }, 'status'],
+    ['an alert without labels', { status: 'firing', alerts: [{ status: 'firing' }] }, 'labels'],
+    ['not an object', [1, 2], 'must be object'],
+  ])('answers 400 for %s', async (_what, b, word) => {
+    const res = await request(appWith(new FakeProvider()).app).post('/system/alert').send(b as object);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('invalid_request');
+    expect(res.body.message).toContain('Unable to parse alert, bad format');
+    expect(res.body.message).toContain(word);
+  });
+});
