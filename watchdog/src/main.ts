@@ -1,0 +1,51 @@
+/** Entry point of `skep-watchdog`: config from env (exit 2 listing every problem), then serve until SIGTERM. */
+import pino from 'pino';
+import { ConfigError } from '../../common/src/env-config';
+import { loadConfig, WatchdogConfig } from './config';
+import { ForkRunner } from './runners/fork';
+import { HttpRunner } from './runners/http';
+import { InprocRunner } from './runners/inproc';
+import type { Runner } from './runners/runner';
+import { StaticRunner } from './runners/static';
+import { Watchdog } from './server';
+
+function createRunner(cfg: Readonly<WatchdogConfig>, log: pino.Logger): Runner {
+  switch (cfg.mode) {
+    case 'http': return new HttpRunner(cfg, log);
+    case 'fork': return new ForkRunner(cfg, log);
+    case 'static': return new StaticRunner(cfg.staticPath);
+    case 'inproc': return new InprocRunner(cfg, log);
+  }
+}
+
+function main(): void {
+  let cfg: Readonly<WatchdogConfig>;
+  try {
+    cfg = loadConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`skep-watchdog: ${err.message}\n`);
+    process.exit(2);
+  }
+  const log = pino({ base: { component: 'watchdog' } });
+  let runner: Runner;
+  try {
+    runner = createRunner(cfg, log);
+  } catch (err) {
+    log.fatal({ err }, `cannot load the function: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const wd = new Watchdog(cfg, runner, log, (code) => process.exit(code));
+  wd.start().catch((err: Error) => {
+    log.fatal({ err }, `cannot start: ${err.message}`);
+    process.exit(1);
+  });
+  const stop = (signal: string): void => {
+    log.info({ signal }, 'shutting down');
+    void wd.shutdown().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main();
