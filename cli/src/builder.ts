@@ -1,0 +1,93 @@
+/** Builds a function: a Docker image through dockerode when an engine answers, else the local provider's bundle check. */
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import Docker from 'dockerode';
+import type { StackFunction } from './stack-file';
+import { findTemplate, Template } from './templates';
+
+/** What was built for one function. */
+export interface BuildResult {
+  name: string;
+  kind: 'image' | 'local' | 'skipped';
+  /** Image tag, or the handler file the local provider will load. */
+  artifact: string;
+  detail?: string;
+}
+
+/** Thrown when a function cannot be built; says which function and why. */
+export class BuildError extends Error {
+  constructor(readonly fn: string, message: string) {
+    super(`${fn}: ${message}`);
+    this.name = 'BuildError';
+  }
+}
+
+/** Default base image passed as `--build-arg BASE_IMAGE` (the Skep watchdog image); `SKEP_BASE_IMAGE` overrides. */
+export const DEFAULT_BASE_IMAGE = 'skep/watchdog:latest';
+
+/** The handler file the local provider loads for this function, checked to exist. */
+export function localBundle(fn: StackFunction, stackDir: string): { handlerFile: string; template?: Template } {
+  if (!fn.handler) throw new BuildError(fn.name, 'has no "handler" folder to build (set skip_build: true to deploy the image only)');
+  if (!existsSync(fn.handler) || !statSync(fn.handler).isDirectory()) throw new BuildError(fn.name, `handler folder ${fn.handler} does not exist`);
+  const template = fn.lang ? findTemplate(fn.lang, stackDir) : undefined;
+  if (fn.lang && !template) throw new BuildError(fn.name, `no template for lang "${fn.lang}" (looked in templates/, template/ and Skep's functions/templates)`);
+  const file = template?.skep?.handler ?? 'handler.js';
+  const handlerFile = join(fn.handler, file);
+  if (!existsSync(handlerFile)) throw new BuildError(fn.name, `handler folder ${fn.handler} has no ${file}`);
+  return { handlerFile, template };
+}
+
+/** Resolves when a Docker engine answers a ping within `timeoutMs`; false when there is none. */
+export async function dockerReachable(docker: Docker, env: NodeJS.ProcessEnv, timeoutMs = 2000): Promise<boolean> {
+  if (!env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([docker.ping(), new Promise((_r, rej) => (timer = setTimeout(() => rej(new Error('timeout')), timeoutMs)))]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function listFiles(dir: string, root = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    return e.isDirectory() ? listFiles(p, root) : [relative(root, p)];
+  });
+}
+
+/**
+ * Builds the function's image: the template is copied to `build/<fn>/` with the handler under `function/`
+ * (faas-cli's layout), then sent to the engine; `onProgress` receives each build output line.
+ */
+export async function buildImage(
+  docker: Docker,
+  fn: StackFunction,
+  stackDir: string,
+  opts: { baseImage: string; noCache?: boolean; onProgress?: (line: string) => void },
+): Promise<BuildResult> {
+  const { template } = localBundle(fn, stackDir);
+  if (!template || !existsSync(join(template.dir, 'Dockerfile'))) throw new BuildError(fn.name, `template for lang "${fn.lang ?? '?'}" has no Dockerfile`);
+  const context = join(stackDir, 'build', fn.name);
+  rmSync(context, { recursive: true, force: true });
+  mkdirSync(context, { recursive: true });
+  cpSync(template.dir, context, { recursive: true });
+  cpSync(fn.handler as string, join(context, 'function'), { recursive: true });
+  const stream = await docker.buildImage(
+    { context, src: listFiles(context) },
+    { t: fn.image, buildargs: { BASE_IMAGE: opts.baseImage, ...fn.buildArgs }, nocache: opts.noCache ?? false, labels: { 'com.skep.function': fn.name } },
+  );
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (err) => (err ? reject(new BuildError(fn.name, `docker build failed: ${err.message}`)) : resolve()),
+      (ev: { stream?: string; error?: string }) => {
+        if (ev.error) reject(new BuildError(fn.name, `docker build failed: ${ev.error.trim()}`));
+        else if (ev.stream?.trim()) opts.onProgress?.(ev.stream.trim());
+      },
+    );
+  });
+  return { name: fn.name, kind: 'image', artifact: fn.image, detail: `built from ${relative(stackDir, context) || context}` };
+}
