@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { call, FIXTURES, get, startWatchdog, waitFor, WatchdogProcess } from '../support/watchdog-process';
+
+const handler = join(FIXTURES, 'handler.js');
+
+describe('watchdog inproc mode', () => {
+  let wd: WatchdogProcess;
+  beforeAll(async () => {
+    wd = await startWatchdog({ mode: 'inproc', handler_path: handler, exec_timeout: '1s' });
+  });
+  afterAll(async () => {
+    await wd?.stop();
+  });
+
+  it('passes a structured result through with its status, headers and body', async () => {
+    const r = await call(wd.port, 'POST', '/structured?a=1&b=2', '{"x":1}', { 'content-type': 'application/json' });
+    expect(r.status).toBe(201);
+    expect(r.headers['x-fn']).toBe('yes');
+    expect(r.headers['content-type']).toBe('application/vnd.test+json');
+    expect(JSON.parse(r.body)).toEqual({ body: { x: 1 }, query: { a: '1', b: '2' }, method: 'POST' });
+    expect(Number(r.headers['x-duration-seconds'])).toBeGreaterThanOrEqual(0);
+    expect(r.headers['x-skep-internal']).toBeUndefined();
+  });
+
+  it.each([
+    ['/text', 200, 'hello', 'text/plain; charset=utf-8'],
+    ['/context', 418, 'teapot', 'text/plain; charset=utf-8'],
+  ])('answers %s with %d', async (path, status, body, type) => {
+    const r = await get(wd.port, path);
+    expect([r.status, r.body, r.headers['content-type']]).toEqual([status, body, type]);
+  });
+
+  it('echoes a binary body byte for byte', async () => {
+    const bytes = Buffer.from([0, 1, 2, 255, 254]);
+    const r = await call(wd.port, 'POST', '/', bytes, { 'content-type': 'application/octet-stream' });
+    expect(r.status).toBe(200);
+    expect(r.raw.equals(bytes)).toBe(true);
+    expect(r.headers['content-type']).toBe('application/octet-stream');
+  });
+
+  it('answers 500 with the message and the internal header when the handler throws', async () => {
+    const r = await get(wd.port, '/throw');
+    expect(r.status).toBe(500);
+    expect(r.headers['x-skep-internal']).toBe('watchdog');
+    expect(JSON.parse(r.body)).toEqual({ code: 'function_error', message: 'the handler failed: boom from handler' });
+  });
+
+  it('answers 400 when a JSON body does not parse', async () => {
+    const r = await call(wd.port, 'POST', '/', '{nope', { 'content-type': 'application/json' });
+    expect([r.status, r.headers['x-skep-internal']]).toEqual([400, 'watchdog']);
+  });
+
+  it('answers 504 after exec_timeout and aborts the handler signal', async () => {
+    const r = await get(wd.port, '/sleep?ms=20000');
+    expect(r.status).toBe(504);
+    expect(r.headers['x-skep-internal']).toBe('watchdog');
+    expect(JSON.parse(r.body).code).toBe('timeout');
+  });
+
+  it('writes the lock file once ready', () => {
+    expect(existsSync(wd.lockPath)).toBe(true);
+  });
+
+  it('exposes the OpenFaaS watchdog metrics and process metrics', async () => {
+    await get(wd.port, '/text');
+    const m = await get(wd.metricsPort, '/metrics');
+    expect(m.status).toBe(200);
+    expect(m.body).toMatch(/http_requests_total\{code="200",method="get"\} \d+/);
+    expect(m.body).toMatch(/http_request_duration_seconds_bucket\{le="0.005",code="200",method="get"\} \d+/);
+    expect(m.body).toContain('http_requests_total{code="504",method="get"} 1');
+    expect(m.body).toMatch(/http_requests_in_flight \d+/);
+    expect(m.body).toContain('process_resident_memory_bytes');
+  });
+
+  it('answers 405 to a POST on /_/health', async () => {
+    expect((await call(wd.port, 'POST', '/_/health')).status).toBe(405);
+  });
+});
+
+describe('watchdog max_inflight', () => {
+  it('answers 429 at once above the limit, and /_/ready says 429 too', async () => {
+    const wd = await startWatchdog({ mode: 'inproc', handler_path: handler, max_inflight: '1' });
+    try {
+      const slow = get(wd.port, '/sleep?ms=3000');
+      await waitFor(async () => (await get(wd.port, '/_/ready')).status === 429, 'one request in flight');
+      const r = await get(wd.port, '/text');
+      expect(r.status).toBe(429);
+      expect(r.headers['x-skep-internal']).toBe('watchdog');
+      expect(JSON.parse(r.body)).toEqual({ code: 'busy', message: 'Concurrent request limit exceeded. Max concurrent requests: 1' });
+      expect((await slow).status).toBe(200);
+      expect((await get(wd.port, '/text')).status).toBe(200);
+    } finally {
+      await wd.stop();
+    }
+  });
+});
+
+describe('watchdog SIGTERM', () => {
+  it('finishes every in-flight request, removes the lock file and exits 0', async () => {
+    const wd = await startWatchdog({ mode: 'inproc', handler_path: handler, max_inflight: '5' });
+    const pending = Array.from({ length: 5 }, () => get(wd.port, '/sleep?ms=1500'));
+    await waitFor(async () => (await get(wd.port, '/_/ready')).status === 429, 'five requests in flight');
+    wd.proc.kill('SIGTERM');
+    await waitFor(() => !existsSync(wd.lockPath), 'lock file removed');
+    const replies = await Promise.all(pending);
+    expect(replies.map((r) => `${r.status} ${r.body}`)).toEqual(Array(5).fill('200 slept'));
+    expect(await wd.exited).toEqual({ code: 0, signal: null });
+  });
+});
