@@ -75,3 +75,17 @@ export class NotImplementedError extends SkepError {
     super(501, 'not_implemented', message);
   }
 }
+
+/** 401: basic auth is on and the credentials are missing or wrong. */
+export class UnauthorizedError extends SkepError {
+  constructor() {
+    super(401, 'unauthorized', 'invalid credentials');
+  }
+}
+
+/** 405: the route exists but not for this method. */
+export class MethodNotAllowedError extends SkepError {
+  constructor(method: string, path: string, readonly allowed: string[]) {
+    super(405, 'method_not_allowed', `${method} is not allowed on ${path} (allowed: ${allowed.join(', ')})`);
+  }
+}

@@ -1,0 +1,53 @@
+/** Header rules of the forwarding proxy: hop-by-hop headers dropped both ways, call headers added. */
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) plus `host`, which is set for the upstream. */
+const HOP = new Set(['connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+
+function connectionTokens(value: string | string[] | undefined): Set<string> | null {
+  if (!value) return null;
+  const list = (Array.isArray(value) ? value.join(',') : value).toLowerCase().split(',').map((s) => s.trim());
+  const set = new Set(list.filter((t) => t && t !== 'close' && t !== 'keep-alive'));
+  return set.size ? set : null;
+}
+
+/** Values the gateway adds to a call. */
+export interface CallHeaders {
+  callId: string;
+  startNs: string;
+}
+
+/** Builds the upstream request headers: client headers minus hop-by-hop, plus X-Call-Id, X-Start-Time, X-Forwarded-*. */
+export function upstreamRequestHeaders(req: IncomingMessage, call: CallHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  const listed = connectionTokens(req.headers.connection);
+  for (const key in req.headers) {
+    if (HOP.has(key) || listed?.has(key)) continue;
+    out[key] = req.headers[key];
+  }
+  if (!out['x-call-id']) out['x-call-id'] = call.callId;
+  out['x-start-time'] = call.startNs;
+  if (!out['x-forwarded-for'] && req.socket.remoteAddress) out['x-forwarded-for'] = req.socket.remoteAddress;
+  if (!out['x-forwarded-host'] && req.headers.host) out['x-forwarded-host'] = req.headers.host;
+  return out;
+}
+
+/** Filters the function's raw response headers (case and repeats kept) and appends the gateway's call headers. */
+export function clientResponseHeaders(raw: string[], call: CallHeaders, echoCallId: boolean): string[] {
+  const out: string[] = [];
+  let hasCallId = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i].toLowerCase();
+    if (HOP.has(key)) continue;
+    if (key === 'x-call-id') hasCallId = true;
+    out.push(raw[i], raw[i + 1]);
+  }
+  if (echoCallId && !hasCallId) out.push('X-Call-Id', call.callId);
+  out.push('X-Start-Time', call.startNs);
+  return out;
+}
+
+/** Unix time in nanoseconds as a decimal string, as OpenFaaS's X-Start-Time. */
+export function nowNs(): string {
+  return (BigInt(Date.now()) * 1_000_000n).toString();
+}

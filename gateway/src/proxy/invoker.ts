@@ -1,0 +1,133 @@
+/** The invocation pipeline behind `/function/<name>[/path]`: pick a ready replica, forward, report events. */
+import { EventEmitter } from 'node:events';
+import { Agent, IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { NotFoundError, SkepError, UnavailableError } from '../errors';
+import { sendError, toSkepError } from '../http/error-handler';
+import type { Endpoint, Provider } from '../providers/provider';
+import { Balancer } from './balancer';
+import { forward } from './forward';
+import { nowNs } from './headers';
+import { parseInvokeUrl } from './invoke-url';
+
+/** Chooses the endpoint for one call; scaling wraps it (scale from zero holds the call until a replica is ready). */
+export type PickEndpoint = (name: string, signal: AbortSignal) => Promise<Endpoint>;
+
+/** Events of the pipeline: metrics, scaling and logs subscribe; the proxy knows none of them. */
+export interface InvocationEvents {
+  started: { fn: string };
+  /** `error` is the code of a gateway-made error (absent when the function answered); overheadMs is time spent before forwarding. */
+  completed: { fn: string; status: number; durationMs: number; overheadMs: number; error?: string };
+}
+
+/** Options of the invoker. */
+export interface InvokerOptions {
+  provider: Provider;
+  upstreamTimeoutMs: number;
+  maxBodyBytes: number;
+}
+
+/** Handles calls to functions; exposes in-flight counts and an injectable endpoint choice. */
+export class Invoker {
+  readonly balancer = new Balancer();
+  readonly agent = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
+  private readonly events = new EventEmitter();
+  private readonly inFlightByFn = new Map<string, number>();
+  private pickEndpoint: PickEndpoint;
+
+  constructor(private readonly opts: InvokerOptions) {
+    this.events.setMaxListeners(50);
+    this.pickEndpoint = (name) => this.leastBusy(name);
+  }
+
+  /** The default choice: the least busy ready replica; 503 when none is ready. */
+  async leastBusy(name: string): Promise<Endpoint> {
+    const endpoints = await this.opts.provider.resolve(name);
+    if (endpoints.length === 0) throw new UnavailableError(`no replica of ${name} is ready`, 'no_replica', 1);
+    return this.balancer.pick(endpoints);
+  }
+
+  /** Replaces the endpoint choice with `wrap(current)` (scale from zero uses this). */
+  wrapPick(wrap: (next: PickEndpoint) => PickEndpoint): void {
+    this.pickEndpoint = wrap(this.pickEndpoint);
+  }
+
+  /** Subscribes to an invocation event. */
+  on<K extends keyof InvocationEvents>(event: K, fn: (e: InvocationEvents[K]) => void): () => void {
+    this.events.on(event, fn);
+    return () => this.events.off(event, fn);
+  }
+
+  /** Calls in flight for `fn` right now. */
+  inFlight(fn: string): number {
+    return this.inFlightByFn.get(fn) ?? 0;
+  }
+
+  /** Calls in flight for every function with at least one. */
+  inFlightAll(): ReadonlyMap<string, number> {
+    return this.inFlightByFn;
+  }
+
+  /** Picks an endpoint for `name` through the (possibly wrapped) choice; used by the WebSocket path too. */
+  pick(name: string, signal: AbortSignal): Promise<Endpoint> {
+    return this.pickEndpoint(name, signal);
+  }
+
+  /** Serves one `/function/...` request on the raw Node request and response. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const t0 = performance.now();
+    const parsed = parseInvokeUrl(req.url ?? '/');
+    if (!parsed) return sendError(res, new NotFoundError(`no function at ${req.url}`));
+    const fn = parsed.name;
+    const clientCallId = req.headers['x-call-id'];
+    const call = { callId: typeof clientCallId === 'string' && clientCallId ? clientCallId : randomUUID(), startNs: nowNs() };
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    this.begin(fn);
+    let status = 0;
+    let overheadMs = 0;
+    let error: string | undefined;
+    try {
+      const ep = await this.pickEndpoint(fn, abort.signal);
+      overheadMs = performance.now() - t0;
+      this.balancer.acquire(ep.url);
+      try {
+        status = await forward(req, res, ep, { agent: this.agent, timeoutMs: this.opts.upstreamTimeoutMs, maxBodyBytes: this.opts.maxBodyBytes, path: parsed.path, call, echoCallId: call.callId !== clientCallId });
+      } finally {
+        this.balancer.release(ep.url);
+      }
+    } catch (err) {
+      const e: SkepError = toSkepError(err);
+      status = e.statusCode;
+      error = e.code;
+      if (!overheadMs) overheadMs = performance.now() - t0;
+      sendError(res, e);
+    } finally {
+      this.end(fn);
+      this.events.emit('completed', { fn, status, durationMs: performance.now() - t0, overheadMs, error });
+    }
+  }
+
+  /** Counts a call to `fn` as started (the WebSocket path uses it as well). */
+  begin(fn: string): void {
+    this.inFlightByFn.set(fn, (this.inFlightByFn.get(fn) ?? 0) + 1);
+    this.events.emit('started', { fn });
+  }
+
+  /** Counts a call to `fn` as finished. */
+  end(fn: string): void {
+    const n = (this.inFlightByFn.get(fn) ?? 1) - 1;
+    if (n <= 0) this.inFlightByFn.delete(fn);
+    else this.inFlightByFn.set(fn, n);
+  }
+
+  /** Emits a `completed` event (for paths that do not go through handle). */
+  emitCompleted(e: InvocationEvents['completed']): void {
+    this.events.emit('completed', e);
+  }
+
+  /** Drops pooled upstream connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+}

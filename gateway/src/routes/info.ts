@@ -1,0 +1,27 @@
+/** `GET /system/info` (gateway and provider versions) and `GET /system/namespaces` (`["openfaas-fn"]`). */
+import { arch } from 'node:os';
+import { Router } from 'express';
+import { NAMESPACE } from '../../../common/src/names';
+import { methodNotAllowed } from '../http/error-handler';
+import type { RouteContext } from './context';
+
+/** The gateway's release, from package.json. */
+export const GATEWAY_VERSION: string = (require('../../../package.json') as { version: string }).version;
+
+/** Routes of the info and namespaces resources. */
+export function infoRoutes(ctx: RouteContext): Router {
+  const router = Router();
+  router.route('/system/info')
+    .get((_req, res) => {
+      res.json({
+        provider: ctx.provider.info,
+        version: { commit_message: '', sha: process.env.SKEP_GIT_SHA ?? '', release: GATEWAY_VERSION },
+        arch: arch() === 'x64' ? 'x86_64' : arch(),
+      });
+    })
+    .all(methodNotAllowed('GET'));
+  router.route('/system/namespaces')
+    .get((_req, res) => void res.json([NAMESPACE]))
+    .all(methodNotAllowed('GET'));
+  return router;
+}
