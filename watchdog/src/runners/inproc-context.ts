@@ -11,6 +11,8 @@ export class FunctionEvent {
     readonly method: string,
     readonly path: string,
     private readonly rawQuery: string,
+    /** The body exactly as received, for handlers that must not see it parsed (echo, hashing, signatures). */
+    readonly rawBody: Buffer,
   ) {}
 
   /** The query string as an object (last value wins), parsed on first use. */

@@ -58,7 +58,7 @@ export class InprocRunner implements Runner {
     }
     const url = req.url as string;
     const q = url.indexOf('?');
-    const event = new FunctionEvent(body, req.headers, req.method as string, q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q + 1));
+    const event = new FunctionEvent(body, req.headers, req.method as string, q < 0 ? url : url.slice(0, q), q < 0 ? '' : url.slice(q + 1), raw);
     let timer: NodeJS.Timeout | undefined;
     const ctx = new FunctionContext((err, value) => {
       ctx.settled = true;
