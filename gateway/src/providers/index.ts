@@ -4,6 +4,7 @@ import type { GatewayConfig } from '../config';
 import type { Provider } from './provider';
 import { loadCatalog } from './local/catalog';
 import { LocalProvider } from './local/local-provider';
+import { createSwarmProvider } from './swarm/config';
 
 /** Builds one provider from the config; the Swarm provider registers itself in `factories.swarm`. */
 export type ProviderFactory = (config: Readonly<GatewayConfig>, logger: Logger) => Promise<Provider>;
@@ -16,9 +17,7 @@ export const factories: Record<GatewayConfig['provider'], ProviderFactory> = {
     catalog: await loadCatalog(config.stackFile),
     logger: logger.child({ component: 'local-provider' }),
   }),
-  swarm: async () => {
-    throw new Error('the swarm provider is not available in this build');
-  },
+  swarm: async (_config, logger) => createSwarmProvider(process.env, logger.child({ component: 'swarm-provider' })),
 };
 
 /** Builds the provider the config asks for. */
