@@ -13,7 +13,11 @@ export interface Credentials {
 
 /** Reads `basic-auth-user` and `basic-auth-password` under `dir` (trimmed, as OpenFaaS does). */
 export function readCredentials(dir: string): Credentials {
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8').trim();
+  const read = (f: string) => {
+    const value = readFileSync(join(dir, f), 'utf8').trim();
+    if (!value) throw new Error(`basic_auth is on but ${join(dir, f)} is empty`);
+    return value;
+  };
   return { user: read('basic-auth-user'), password: read('basic-auth-password') };
 }
 
@@ -29,7 +33,7 @@ export function credentialsMatch(header: string | undefined, expected: Credentia
   // Equal-length digests so timingSafeEqual never throws and never leaks the length.
   const userOk = timingSafeEqual(digest(user), digest(expected.user));
   const passOk = timingSafeEqual(digest(password), digest(expected.password));
-  return m !== null && userOk && passOk;
+  return m !== null && colon >= 0 && userOk && passOk;
 }
 
 /** Express middleware answering 401 + `WWW-Authenticate: Basic realm="Restricted"` unless the credentials match. */
