@@ -25,6 +25,8 @@ export interface GatewayExtension {
   wrapPick?(next: PickEndpoint, ctx: RouteContext): PickEndpoint;
   /** Adds routes; `/system/*` and `/ui/*` routes added here are behind basic auth when it is on. */
   routes?(router: Router, ctx: RouteContext): void;
+  /** Called by main once the server listens at `url` (the async worker calls functions through it). */
+  listening?(url: string): void;
   /** Stops the extension's loops and timers. */
   close?(): Promise<void>;
 }
