@@ -7,6 +7,7 @@ import { GatewayConfig, loadConfig } from './config';
 import { createProvider } from './providers';
 import type { Provider } from './providers/provider';
 import { deployStack } from './providers/local/deploy-stack';
+import { asyncExtension } from './async/extension';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -19,8 +20,8 @@ export interface RunningGateway {
 }
 
 /** Extensions main plugs in (scaling, async, console add theirs here). */
-export function extensions(_config: Readonly<GatewayConfig>, _provider: Provider, _logger: Logger): GatewayExtension[] {
-  return [];
+export function extensions(config: Readonly<GatewayConfig>, provider: Provider, logger: Logger): GatewayExtension[] {
+  return [...(config.asyncEnabled ? [asyncExtension(config, provider, logger)] : [])];
 }
 
 /** Starts a gateway from `env`; resolves once it listens. */
@@ -28,7 +29,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
   const config = loadConfig(env);
   const logger = pino({ level: config.logLevel });
   const provider = await createProvider(config, logger);
-  const app = buildApp({ config, provider, logger, extensions: extensions(config, provider, logger) });
+  const exts = extensions(config, provider, logger);
+  const app = buildApp({ config, provider, logger, extensions: exts });
   const server = createServer({ requestTimeout: config.readTimeoutMs, headersTimeout: Math.min(config.readTimeoutMs, 60_000) }, app);
   server.on('upgrade', app.upgrade);
   server.keepAliveTimeout = 65_000;
@@ -39,10 +41,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, provider: config.provider }, 'gateway listening');
+  for (const ext of exts) ext.listening?.(url);
   const close = async () => {
     server.close();
-    server.closeAllConnections();
+    // Extensions first: the async worker lets its running calls (through this server) finish before connections end.
     await app.close();
+    server.closeAllConnections();
     await provider.close();
   };
   return { server, app, provider, url, close };
