@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /** The shared provider contract: every Provider (fake, local, swarm) runs these behaviours through its own test file. */
 import { ConflictError, NotFoundError, SkepError } from '../../gateway/src/errors';
 import type { FunctionDeployment, LogMessage, Provider } from '../../gateway/src/providers/provider';
