@@ -8,6 +8,7 @@ import { createProvider } from './providers';
 import type { Provider } from './providers/provider';
 import { deployStack } from './providers/local/deploy-stack';
 import { asyncExtension } from './async/extension';
+import { consoleExtension } from '../ui/console';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -21,7 +22,7 @@ export interface RunningGateway {
 
 /** Extensions main plugs in (scaling, async, console add theirs here). */
 export function extensions(config: Readonly<GatewayConfig>, provider: Provider, logger: Logger): GatewayExtension[] {
-  return [...(config.asyncEnabled ? [asyncExtension(config, provider, logger)] : [])];
+  return [consoleExtension(), ...(config.asyncEnabled ? [asyncExtension(config, provider, logger)] : [])];
 }
 
 /** Starts a gateway from `env`; resolves once it listens. */
