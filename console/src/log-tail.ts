@@ -37,7 +37,7 @@ export function logTail(name: string, signal: AbortSignal): HTMLElement {
     const time = msg.timestamp ? new Date(msg.timestamp) : null;
     list.appendChild(h('li', {},
       time && !Number.isNaN(time.getTime()) && h('time', { datetime: msg.timestamp }, time.toLocaleTimeString()),
-      msg.instance && h('span', { class: 'instance' }, msg.instance.slice(0, 12)),
+      msg.instance && h('span', { class: 'instance', title: msg.instance }, msg.instance.length > 20 ? msg.instance.slice(0, 12) : msg.instance),
       h('span', { class: 'text' }, msg.text ?? '')));
     while (list.childElementCount > MAX_LINES) list.firstElementChild?.remove();
     list.scrollTop = list.scrollHeight;

@@ -5,6 +5,7 @@ import { listView } from './list-view.js';
 
 const root = document.getElementById('main') as HTMLElement;
 let current: AbortController | null = null;
+let firstLoad = true;
 
 function route(): void {
   current?.abort();
@@ -27,8 +28,10 @@ function route(): void {
     document.title = 'Functions · Skep';
     listView(root, current.signal);
   }
-  // move focus to the new page's heading so keyboard and screen-reader users start at the top of the view
-  (root.querySelector('h1') as HTMLElement | null)?.focus({ preventScroll: false });
+  // after an in-app navigation, move focus to the new view's heading so keyboard and screen-reader users start there;
+  // not on first load, where Tab must reach the skip link and the navigation first
+  if (!firstLoad) (root.querySelector('h1') as HTMLElement | null)?.focus();
+  firstLoad = false;
 }
 
 window.addEventListener('hashchange', route);
