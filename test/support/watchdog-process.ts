@@ -4,9 +4,15 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpRequest, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..');
+/** The repository root, found upwards from here (this file also runs compiled, from dist/test/support). */
+function findRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'tsconfig.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+const ROOT = findRoot(__dirname);
 /** The compiled watchdog entry point. */
 export const WATCHDOG_MAIN = join(ROOT, 'dist', 'watchdog', 'src', 'main.js');
 /** Folder of the watchdog test fixtures (handlers, upstream server, fork scripts). */
@@ -47,7 +53,7 @@ export async function startWatchdog(env: Record<string, string>, waitReady = tru
       rest = parts.pop() ?? '';
       for (const l of parts) {
         lines.push(l);
-        if (l.includes('listening on')) {
+        if (l.startsWith('{') && l.includes('listening on')) {
           const j = JSON.parse(l) as { port: number; metricsPort: number };
           resolve({ port: j.port, metricsPort: j.metricsPort });
         }

@@ -1,7 +1,7 @@
 /** Entry point of `skep-watchdog`: config from env (exit 2 listing every problem), then serve until SIGTERM. */
-import pino from 'pino';
 import { ConfigError } from '../../common/src/env-config';
 import { loadConfig, WatchdogConfig } from './config';
+import { createLogger, Logger } from './log';
 import { ForkRunner } from './runners/fork';
 import { HttpRunner } from './runners/http';
 import { InprocRunner } from './runners/inproc';
@@ -9,7 +9,7 @@ import type { Runner } from './runners/runner';
 import { StaticRunner } from './runners/static';
 import { Watchdog } from './server';
 
-function createRunner(cfg: Readonly<WatchdogConfig>, log: pino.Logger): Runner {
+function createRunner(cfg: Readonly<WatchdogConfig>, log: Logger): Runner {
   switch (cfg.mode) {
     case 'http': return new HttpRunner(cfg, log);
     case 'fork': return new ForkRunner(cfg, log);
@@ -27,7 +27,7 @@ function main(): void {
     process.stderr.write(`skep-watchdog: ${err.message}\n`);
     process.exit(2);
   }
-  const log = pino({ base: { component: 'watchdog' } });
+  const log = createLogger({ component: 'watchdog' });
   let runner: Runner;
   try {
     runner = createRunner(cfg, log);

@@ -2,7 +2,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Logger } from 'pino';
+import type { Logger } from './log';
 import type { WatchdogConfig } from './config';
 import { LockFile } from './lock';
 import { WatchdogMetrics } from './metrics';

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Logger } from 'pino';
+import type { Logger } from '../log';
 import { cgiEnv } from '../cgi-env';
 import type { WatchdogConfig } from '../config';
 import { pipeLines } from '../log-lines';

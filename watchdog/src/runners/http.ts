@@ -2,7 +2,7 @@
 import { spawn, ChildProcess } from 'node:child_process';
 import { Agent, IncomingMessage, OutgoingHttpHeaders, request, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
-import type { Logger } from 'pino';
+import type { Logger } from '../log';
 import type { WatchdogConfig } from '../config';
 import { pipeLines } from '../log-lines';
 import { durationSince, sendError } from '../respond';

@@ -1,6 +1,6 @@
 /** `inproc` mode: the Node handler runs in the watchdog's own process, so a request costs no second hop. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
+import type { Logger } from '../log';
 import type { WatchdogConfig } from '../config';
 import { durationSince, INTERNAL_HEADER, sendError } from '../respond';
 import { encodeResult, FunctionContext, FunctionEvent } from './inproc-context';
