@@ -160,6 +160,8 @@ export function queueContract(name: string, makeHarness: () => Promise<QueueHarn
       ['a connection error', 'retry', { error: 'ECONNREFUSED' }],
       ['a 500', 'retry', { status: 500 }],
       ['a 400', 'complete', { status: 400 }],
+      ['the gateway\'s own 404 (function missing for now)', 'retry', { status: 404, internal: true }],
+      ['the function\'s own 404', 'complete', { status: 404 }],
       ['a 200', 'complete', { status: 200 }],
     ])('decides that %s means %s', (_label, action, result) => {
       const job = { attempts: 1, enqueuedAt: 0 } as never;

@@ -32,7 +32,8 @@ function settingsCache(cfg: AsyncConfig, provider: Provider, ttlMs = 5000) {
   const cache = new Map<string, { at: number; exists: boolean; settings: FunctionAsyncSettings }>();
   const look = async (fn: string) => {
     const hit = cache.get(fn);
-    if (hit && Date.now() - hit.at < ttlMs) return hit;
+    // A missing function is looked up again soon: it may be (re)deploying, as after a gateway restart.
+    if (hit && Date.now() - hit.at < (hit.exists ? ttlMs : 500)) return hit;
     let entry;
     try {
       entry = { at: Date.now(), exists: true, settings: functionSettings(cfg, (await provider.status(fn)).labels) };
@@ -44,7 +45,12 @@ function settingsCache(cfg: AsyncConfig, provider: Provider, ttlMs = 5000) {
     return entry;
   };
   return {
-    settings: async (fn: string) => (await look(fn).catch(() => ({ settings: functionSettings(cfg) }))).settings,
+    /** Null while the function does not exist (its labels, such as on-interrupt, are unknown). */
+    settings: async (fn: string) => {
+      const e = await look(fn).catch(() => ({ exists: true, settings: functionSettings(cfg) }));
+      return e.exists ? e.settings : null;
+    },
+    defaults: () => functionSettings(cfg),
     assertExists: async (fn: string) => {
       if (!(await look(fn)).exists) throw new NotFoundError(`function ${fn} not found`);
     },
@@ -71,7 +77,7 @@ export function asyncExtension(cfg: AsyncConfig & { dataDir?: string }, provider
     listening(url) {
       if (worker) return;
       const gatewayUrl = url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//127.0.0.1:');
-      worker = new AsyncWorker({ queue, gatewayUrl, settings: lookups.settings, leaseMs: cfg.asyncLeaseMs, callTimeoutMs: cfg.asyncCallTimeoutMs,
+      worker = new AsyncWorker({ queue, gatewayUrl, settings: lookups.settings, defaults: lookups.defaults, leaseMs: cfg.asyncLeaseMs, callTimeoutMs: cfg.asyncCallTimeoutMs,
         callbackAttempts: cfg.asyncCallbackAttempts, callbackTimeoutMs: cfg.asyncCallbackTimeoutMs, log, metrics });
       worker.start();
       log.info({ backend: cfg.asyncBackend, owner: worker.owner }, 'async worker started');

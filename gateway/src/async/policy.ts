@@ -17,6 +17,8 @@ export interface CallResult {
   error?: string;
   /** Seconds from a `Retry-After` header on a 429 or 503. */
   retryAfterSeconds?: number;
+  /** The gateway made this answer itself (`X-Skep-Internal`), not the function. */
+  internal?: boolean;
 }
 
 /** The worker's next step for a finished attempt. */
@@ -31,8 +33,12 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
   return Math.round(exp / 2 + random() * (exp / 2));
 }
 
-/** True when a result should be tried again: a retryable status, or no status at all (a connection error). */
+/**
+ * True when a result should be tried again: a retryable status, no status at all (a connection error), or the gateway's
+ * own 404 (the function was accepted but is missing right now, e.g. being redeployed after a restart).
+ */
 export function isRetryable(result: CallResult, policy: RetryPolicy): boolean {
+  if (result.status === 404 && result.internal) return true;
   return result.status === undefined || policy.retryStatuses.has(result.status);
 }
 

@@ -17,8 +17,12 @@ export interface WorkerOptions {
   queue: JobQueue;
   /** Base URL of this gateway, e.g. `http://127.0.0.1:8080`. */
   gatewayUrl: string;
-  /** A function's async settings (from its labels). */
-  settings: (fn: string) => Promise<FunctionAsyncSettings>;
+  /** A function's async settings (from its labels), or null while the function does not exist. */
+  settings: (fn: string) => Promise<FunctionAsyncSettings | null>;
+  /** Settings for jobs of a function missing longer than `missingGraceMs`: they run (and 404) into the dead letters. */
+  defaults?: () => FunctionAsyncSettings;
+  /** How long jobs of a missing function wait for it to be deployed again (default 60 s). */
+  missingGraceMs?: number;
   leaseMs: number;
   callTimeoutMs: number;
   callbackAttempts: number;
@@ -47,6 +51,7 @@ export class AsyncWorker {
   private readonly slots = new Map<string, number>();
   private readonly calls = new Map<string, AbortController>();
   private readonly background = new Set<Promise<void>>();
+  private readonly missingSince = new Map<string, number>();
   private stopping = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
@@ -104,11 +109,24 @@ export class AsyncWorker {
 
   /** Starts slots for `fn` up to its concurrency; each slot runs jobs until none is runnable. */
   private async fill(fn: string): Promise<void> {
-    const s = await this.opts.settings(fn);
+    const s = await this.settingsFor(fn);
+    if (!s) return;
     while (!this.stopping && (this.slots.get(fn) ?? 0) < s.concurrency) {
       this.slots.set(fn, (this.slots.get(fn) ?? 0) + 1);
       void this.slot(fn, s).finally(() => this.slots.set(fn, (this.slots.get(fn) ?? 1) - 1));
     }
+  }
+
+  /** Settings of `fn`; while it is missing (redeploying after a restart), null for a grace period so nothing runs blind. */
+  private async settingsFor(fn: string): Promise<FunctionAsyncSettings | null> {
+    const s = await this.opts.settings(fn);
+    if (s) {
+      this.missingSince.delete(fn);
+      return s;
+    }
+    const since = this.missingSince.get(fn) ?? Date.now();
+    this.missingSince.set(fn, since);
+    return Date.now() - since > (this.opts.missingGraceMs ?? 60_000) && this.opts.defaults ? this.opts.defaults() : null;
   }
 
   private async slot(fn: string, s: FunctionAsyncSettings): Promise<void> {
@@ -188,7 +206,7 @@ export class AsyncWorker {
       const res = await this.http.request(url, { method: job.method, headers, body: job.body, timeoutMs: this.opts.callTimeoutMs, signal: abort.signal });
       const reported = Number(res.headers['x-duration-seconds']);
       const durationSeconds = Number.isFinite(reported) && reported > 0 ? reported : (Date.now() - started) / 1000;
-      return { status: res.status, headers: res.headers, body: res.body, durationSeconds, retryAfterSeconds: retryAfterSeconds(res.headers) };
+      return { status: res.status, headers: res.headers, body: res.body, durationSeconds, retryAfterSeconds: retryAfterSeconds(res.headers), internal: res.headers['x-skep-internal'] !== undefined };
     } catch (err) {
       return { error: (err as Error).message, durationSeconds: (Date.now() - started) / 1000 };
     } finally {
