@@ -1,13 +1,14 @@
 /** The gateway's whole configuration: every environment variable, its default and its validation, in one table. */
 import { resolve } from 'node:path';
 import { EnvSpec, loadFromEnv, parsers, showDuration } from '../../common/src/env-config';
+import { ScalingConfig, scalingEnvSpec } from './scaling/config';
 import { AsyncConfig, asyncEnvSpec } from './async/config';
 
 /** Which orchestrator runs the functions. */
 export type ProviderKind = 'local' | 'swarm';
 
 /** The gateway's configuration as loaded from the environment (frozen). */
-export interface GatewayConfig extends AsyncConfig {
+export interface GatewayConfig extends ScalingConfig, AsyncConfig {
   port: number;
   host: string;
   readTimeoutMs: number;
@@ -56,6 +57,7 @@ export const gatewayEnvSpec: EnvSpec<GatewayConfig> = {
   watchdogPath: { name: 'watchdog_path', description: 'Local provider: the watchdog program each replica runs.', default: resolve(ROOT, 'dist/watchdog/src/main.js'), shownDefault: '`dist/watchdog/src/main.js`', parse: parsers.string },
   scaleFromZero: { name: 'scale_from_zero', description: 'Hold a call to a function with no ready replica while it is scaled up.', default: true, parse: parsers.bool },
   logLevel: { name: 'log_level', description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
+  ...scalingEnvSpec,
   ...asyncEnvSpec,
 };
 

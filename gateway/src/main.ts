@@ -9,6 +9,7 @@ import type { Provider } from './providers/provider';
 import { deployStack } from './providers/local/deploy-stack';
 import { asyncExtension } from './async/extension';
 import { consoleExtension } from '../ui/console';
+import { scalingExtension } from './scaling/extension';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -22,7 +23,7 @@ export interface RunningGateway {
 
 /** Extensions main plugs in (scaling, async, console add theirs here). */
 export function extensions(config: Readonly<GatewayConfig>, provider: Provider, logger: Logger): GatewayExtension[] {
-  return [consoleExtension(), ...(config.asyncEnabled ? [asyncExtension(config, provider, logger)] : [])];
+  return [scalingExtension(config), consoleExtension(), ...(config.asyncEnabled ? [asyncExtension(config, provider, logger)] : [])];
 }
 
 /** Starts a gateway from `env`; resolves once it listens. */

@@ -4,6 +4,7 @@ import type { GatewayConfig } from '../config';
 import type { GatewayMetrics } from '../metrics/metrics';
 import type { Provider } from '../providers/provider';
 import type { Invoker } from '../proxy/invoker';
+import type { ScaleEventLog } from '../scaling/scale-events';
 import { NotFoundError } from '../errors';
 import { NAMESPACE, splitFunctionRef } from '../../../common/src/names';
 
@@ -14,6 +15,8 @@ export interface RouteContext {
   invoker: Invoker;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** Set by the scaling extension: manual scale calls are recorded there with reason `manual`. */
+  scaleEvents?: ScaleEventLog;
 }
 
 /** Resolves `name` or `name.openfaas-fn` (and an optional `?namespace=`) to a bare function name, else 404. */

@@ -2,6 +2,8 @@
 import { Router } from 'express';
 import { methodNotAllowed } from '../http/error-handler';
 import { validator } from '../http/validate';
+import { ValidationError } from '../errors';
+import { parseScaleLabels } from '../scaling/labels';
 import { functionName, RouteContext } from './context';
 
 /** Most replicas one scale request may ask for; a guard against typos like 10000. */
@@ -24,7 +26,14 @@ export function scaleRoutes(ctx: RouteContext): Router {
     .post(async (req, res) => {
       const body = validateScale(req.body);
       const name = functionName(req.params.name, req.query.namespace ?? body.namespace);
+      const before = await ctx.provider.status(name);
+      if (body.replicas === 0 && !parseScaleLabels(before.labels).scale.zero) {
+        throw new ValidationError(`function ${name} does not allow scale to zero: label it com.openfaas.scale.zero=true or com.openfaas.scale.min=0`);
+      }
       await ctx.provider.scale(name, body.replicas);
+      if (before.replicas !== body.replicas) {
+        ctx.scaleEvents?.record({ function: name, from: before.replicas, to: body.replicas, reason: 'manual', time: new Date().toISOString() });
+      }
       res.status(202).end();
     })
     .all(methodNotAllowed('POST'));

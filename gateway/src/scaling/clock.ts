@@ -12,7 +12,9 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve();
+      // Unref'd: a scaling loop must never be what keeps a process alive.
       const t = setTimeout(done, ms);
+      t.unref();
       function done(): void {
         clearTimeout(t);
         signal?.removeEventListener('abort', done);
