@@ -54,3 +54,15 @@ export class WatchdogMetrics {
     });
   }
 }
+
+/** Renders the README's metrics table from a registry: the watchdog's own metrics, then the process metrics by name. */
+export async function renderMetricsTable(registry: Registry): Promise<string> {
+  const all = await registry.getMetricsAsJSON();
+  const own = all.filter((m) => m.name.startsWith('http_'));
+  const rows = own.map((m) => {
+    const labels = m.name === 'http_requests_in_flight' ? '–' : '`code`, `method`';
+    return `| \`${m.name}\` | ${m.type} | ${labels} | ${m.help} |`;
+  });
+  const others = all.filter((m) => !m.name.startsWith('http_')).map((m) => `\`${m.name}\``);
+  return ['| Metric | Type | Labels | Meaning |', '|---|---|---|---|', ...rows, '', `Node process metrics (prom-client defaults): ${others.join(', ')}.`].join('\n');
+}
