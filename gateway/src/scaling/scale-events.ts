@@ -24,6 +24,10 @@ export class ScaleEventLog {
   /** Appends an event, dropping the oldest past capacity. */
   record(e: ScaleEvent): void {
     this.items.push(e);
+    // Events are recorded when the provider call returns; keep them in the order the calls started.
+    for (let i = this.items.length - 1; i > 0 && this.items[i - 1].time > this.items[i].time; i--) {
+      [this.items[i - 1], this.items[i]] = [this.items[i], this.items[i - 1]];
+    }
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
   }
 

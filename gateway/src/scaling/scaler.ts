@@ -53,8 +53,9 @@ export class Scaler {
   /** Sets `to` replicas (no-op when equal to `from`), recording the event with its reason. */
   async scale(fn: string, from: number, to: number, reason: ScaleReason, detail?: string): Promise<void> {
     if (from === to) return;
+    const time = new Date(this.deps.clock.now()).toISOString();
     await this.deps.provider.scale(fn, to);
-    this.events.record({ function: fn, from, to, reason, time: new Date(this.deps.clock.now()).toISOString(), ...(detail ? { detail } : {}) });
+    this.events.record({ function: fn, from, to, reason, time, ...(detail ? { detail } : {}) });
     // The autoscaler counts every decision itself, holds included; the others decide only when they act.
     if (reason !== 'autoscaler') this.deps.metrics?.decisions.inc({ function_name: fn, reason });
     this.deps.metrics?.desired.set({ function_name: fn }, to);

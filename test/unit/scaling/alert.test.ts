@@ -4,6 +4,7 @@ import { SkepError } from '../../../gateway/src/errors';
 import { alertRouter } from '../../../gateway/src/routes/alert';
 import { alertStep, replicasForAlert } from '../../../gateway/src/scaling/alert';
 import { parseScaleLabels } from '../../../gateway/src/scaling/labels';
+import { ScaleEventLog } from '../../../gateway/src/scaling/scale-events';
 import { Scaler } from '../../../gateway/src/scaling/scaler';
 import { FakeClock, FakeProvider, silentLog } from '../../support/scaling-fakes';
 
@@ -124,5 +125,23 @@ describe('POST /system/alert', () => {
     expect(res.body.code).toBe('invalid_request');
     expect(res.body.message).toContain('Unable to parse alert, bad format');
     expect(res.body.message).toContain(word);
+  });
+});
+
+describe('ScaleEventLog', () => {
+  const ev = (to: number, time: string) => ({ function: 'f', from: 0, to, reason: 'manual' as const, time });
+  it('keeps events in start order even when recorded out of order, newest first', () => {
+    const log = new ScaleEventLog(3);
+    log.record(ev(1, '2026-01-01T00:00:01.000Z'));
+    log.record(ev(3, '2026-01-01T00:00:03.000Z'));
+    log.record(ev(2, '2026-01-01T00:00:02.000Z'));
+    expect(log.list().map((e) => e.to)).toEqual([3, 2, 1]);
+  });
+  it('drops the oldest past capacity and filters by function', () => {
+    const log = new ScaleEventLog(2);
+    for (let i = 1; i <= 3; i++) log.record(ev(i, `2026-01-01T00:00:0${i}.000Z`));
+    expect(log.list().map((e) => e.to)).toEqual([3, 2]);
+    expect(log.list('g')).toEqual([]);
+    expect(log.list('f', 1).map((e) => e.to)).toEqual([3]);
   });
 });
