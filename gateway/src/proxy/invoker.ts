@@ -82,7 +82,10 @@ export class Invoker {
     const clientCallId = req.headers['x-call-id'];
     const call = { callId: typeof clientCallId === 'string' && clientCallId ? clientCallId : randomUUID(), startNs: nowNs() };
     const abort = new AbortController();
-    res.once('close', () => abort.abort());
+    // Abort only a call the client left: aborting builds a DOMException with a stack, too dear for every call.
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
     this.begin(fn);
     let status = 0;
     let overheadMs = 0;

@@ -1,12 +1,25 @@
 /** `GET /system/info` (gateway and provider versions) and `GET /system/namespaces` (`["openfaas-fn"]`). */
+import { readFileSync } from 'node:fs';
 import { arch } from 'node:os';
+import { resolve } from 'node:path';
 import { Router } from 'express';
 import { NAMESPACE } from '../../../common/src/names';
 import { methodNotAllowed } from '../http/error-handler';
 import type { RouteContext } from './context';
 
-/** The gateway's release, from package.json. */
-export const GATEWAY_VERSION: string = (require('../../../package.json') as { version: string }).version;
+/** The gateway's release, from the package.json at the package root (sources or dist/ alike). */
+export const GATEWAY_VERSION: string = readVersion();
+
+function readVersion(): string {
+  for (const up of ['../../..', '../../../..']) {
+    try {
+      return (JSON.parse(readFileSync(resolve(__dirname, up, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+}
 
 /** Routes of the info and namespaces resources. */
 export function infoRoutes(ctx: RouteContext): Router {
