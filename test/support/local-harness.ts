@@ -16,7 +16,7 @@ export function testCatalog(): Catalog {
   const handlerDir = resolve(__dirname, '../fixtures/local');
   return new Map([[
     'test/pid:latest',
-    { name: 'pid', image: 'test/pid:latest', lang: 'node', handlerDir, env: { mode: 'inproc', handler_path: resolve(handlerDir, 'pid.js'), prefix_logs: 'false' }, labels: {}, annotations: {}, secrets: [] },
+    { name: 'pid', image: 'test/pid:latest', lang: 'node', handlerDir, env: { mode: 'inproc', handler_path: resolve(handlerDir, 'pid.js'), prefix_logs: 'false' }, environment: {}, labels: {}, annotations: {}, secrets: [] },
   ]]);
 }
 

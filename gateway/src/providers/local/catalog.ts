@@ -13,8 +13,11 @@ export interface CatalogEntry {
   handlerDir: string;
   /** Watchdog env from the template (`mode`, `handler_path` or `fprocess`) and the stack's `environment`. */
   env: Record<string, string>;
+  /** The stack entry's own `environment` (also part of `env`), sent as `envVars` when `npm start` deploys it. */
+  environment: Record<string, string>;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  limits?: { memory?: string; cpu?: string };
   secrets: string[];
 }
 
@@ -28,6 +31,7 @@ interface StackFunction {
   environment?: Record<string, unknown>;
   labels?: Record<string, unknown>;
   annotations?: Record<string, unknown>;
+  limits?: { memory?: string; cpu?: string };
   secrets?: string[];
 }
 
@@ -78,7 +82,7 @@ export async function loadCatalog(stackFile: string): Promise<Catalog> {
     catalog.set(fn.image, {
       name, image: fn.image, lang: fn.lang ?? '', handlerDir,
       env: await entryEnv(root, stackDir, fn, handlerDir),
-      labels: strings(fn.labels), annotations: strings(fn.annotations), secrets: fn.secrets ?? [],
+      environment: strings(fn.environment), labels: strings(fn.labels), annotations: strings(fn.annotations), limits: fn.limits, secrets: fn.secrets ?? [],
     });
   }
   return catalog;

@@ -9,7 +9,7 @@ export async function deployStack(gw: { provider: Provider; url: string }, stack
   const deployed: string[] = [];
   for (const entry of catalog.values()) {
     try {
-      await gw.provider.deploy({ service: entry.name, image: entry.image, labels: entry.labels, annotations: entry.annotations, secrets: [] });
+      await gw.provider.deploy({ service: entry.name, image: entry.image, envVars: entry.environment, labels: entry.labels, annotations: entry.annotations, limits: entry.limits });
       deployed.push(entry.name);
     } catch (err) {
       if (!(err instanceof ConflictError)) console.error(`could not deploy ${entry.name}: ${(err as Error).message}`);
