@@ -100,9 +100,10 @@ export async function fetchMetrics(signal?: AbortSignal): Promise<string> {
   return res.text();
 }
 
-/** Opens `GET /system/logs?follow=true` and returns the streaming response. */
-export function followLogs(name: string, tail: number, signal: AbortSignal): Promise<Response> {
-  return request('GET', `/system/logs?name=${enc(name)}&follow=true&tail=${tail}`, undefined, signal);
+/** Opens `GET /system/logs?follow=true` (the last `tail` lines, or those from `since` on) and returns the streaming response. */
+export function followLogs(name: string, from: { tail: number } | { since: string }, signal: AbortSignal): Promise<Response> {
+  const start = 'since' in from ? `since=${enc(from.since)}` : `tail=${from.tail}`;
+  return request('GET', `/system/logs?name=${enc(name)}&follow=true&${start}`, undefined, signal);
 }
 
 /** The scaling labels of a function with OpenFaaS's defaults. */

@@ -1,7 +1,7 @@
 /** The live log tail: follows `/system/logs?follow=true` through fetch streaming and appends each NDJSON line. */
 import { followLogs } from './api.js';
 import { h, replace } from './dom.js';
-import { LineSplitter } from './parse.js';
+import { LineSplitter, LogCursor } from './parse.js';
 import { describeError } from './ui.js';
 
 const MAX_LINES = 500;
@@ -27,6 +27,8 @@ export function logTail(name: string, signal: AbortSignal): HTMLElement {
     state.textContent = message;
   };
 
+  // the gateway ends a follow after write_timeout; the tail resumes from the last timestamp and skips lines already shown
+  let cursor = new LogCursor();
   const add = (line: string) => {
     let msg: LogLine;
     try {
@@ -34,6 +36,7 @@ export function logTail(name: string, signal: AbortSignal): HTMLElement {
     } catch {
       msg = { text: line };
     }
+    if (!cursor.accept(msg.timestamp, `${msg.instance}|${msg.text}`)) return;
     const time = msg.timestamp ? new Date(msg.timestamp) : null;
     list.appendChild(h('li', {},
       time && !Number.isNaN(time.getTime()) && h('time', { datetime: msg.timestamp }, time.toLocaleTimeString()),
@@ -41,6 +44,20 @@ export function logTail(name: string, signal: AbortSignal): HTMLElement {
       h('span', { class: 'text' }, msg.text ?? '')));
     while (list.childElementCount > MAX_LINES) list.firstElementChild?.remove();
     list.scrollTop = list.scrollHeight;
+  };
+
+  /** Reads one follow request to its end. */
+  const readOnce = async (ctl: AbortController) => {
+    const res = await followLogs(name, cursor.since ? { since: cursor.since } : { tail: 100 }, ctl.signal);
+    state.textContent = 'Following.';
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const splitter = new LineSplitter();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      splitter.push(value).forEach(add);
+    }
+    splitter.flush().forEach(add);
   };
 
   const start = async () => {
@@ -52,18 +69,13 @@ export function logTail(name: string, signal: AbortSignal): HTMLElement {
     button.textContent = 'Stop following';
     state.textContent = 'Connecting…';
     replace(list);
+    cursor = new LogCursor();
     try {
-      const res = await followLogs(name, 100, ctl.signal);
-      state.textContent = 'Following.';
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      const splitter = new LineSplitter();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        splitter.push(value).forEach(add);
+      while (current === ctl) {
+        await readOnce(ctl);
+        if (current === ctl) state.textContent = 'Reconnecting…';
+        await new Promise((r) => setTimeout(r, 1000));
       }
-      splitter.flush().forEach(add);
-      if (current === ctl) stop('The log stream ended.');
     } catch (e) {
       if (current === ctl) stop(`Log stream failed: ${describeError(e)}`);
     } finally {

@@ -122,3 +122,23 @@ export function fieldErrors(body: unknown): FieldError[] {
   const parts = message.split(/;\s+/).filter((p) => p.trim() !== '');
   return [...parts.map((p) => ({ field: fieldOfMessage(p), message: p })), ...mapped.filter((e) => !parts.includes(e.message))];
 }
+
+/** Where a resumed log follow starts, and which lines it must not show twice (those at the last timestamp). */
+export class LogCursor {
+  private lastMs = -Infinity;
+  private atLast = new Set<string>();
+  /** The original timestamp text of the newest line, for `?since=`; '' before any line. */
+  since = '';
+
+  /** True when the line is new; lines without a parsable timestamp are always shown. */
+  accept(timestamp: string | undefined, key: string): boolean {
+    const ms = timestamp ? Date.parse(timestamp) : NaN;
+    if (Number.isNaN(ms)) return true;
+    // compared as numbers: providers differ in fractional digits, so the strings do not sort
+    if (ms < this.lastMs || (ms === this.lastMs && this.atLast.has(key))) return false;
+    if (ms !== this.lastMs) (this.lastMs = ms), (this.atLast = new Set());
+    this.since = timestamp!;
+    this.atLast.add(key);
+    return true;
+  }
+}

@@ -49,7 +49,8 @@ describe('console (headless Chromium)', () => {
   };
 
   beforeAll(async () => {
-    gw = await startGateway();
+    // a short write_timeout ends each log follow after 3 s, so the test also sees the console resume the tail
+    gw = await startGateway({ write_timeout: '3s' });
     await waitFor('the sample functions to be ready', async () => {
       const list = await functions();
       return SAMPLES.every((name) => list.some((f) => f.name === name && f.availableReplicas >= 1));
@@ -112,8 +113,12 @@ describe('console (headless Chromium)', () => {
     expect(await page.locator('#f-image-error').textContent()).toBe('');
   });
 
-  it('deploys a function from the form', async () => {
+  it('deploys a function from the form, with a secret from the picker', async () => {
+    expect((await api('/system/secrets', { method: 'POST', body: JSON.stringify({ name: 'console-token', value: 't0ken' }) })).status).toBeLessThan(300);
+    await page.reload();
     await page.getByLabel('Name', { exact: true }).fill(FN);
+    await page.getByLabel('Image', { exact: true }).fill('skep/echoit:latest');
+    await page.getByRole('checkbox', { name: 'console-token' }).check();
     await page.getByLabel('Environment').fill('GREETING=hello');
     await page.getByLabel('Labels').fill('com.openfaas.scale.max=4\nteam=console');
     await page.getByRole('button', { name: 'Deploy', exact: true }).click();
@@ -121,6 +126,7 @@ describe('console (headless Chromium)', () => {
     await page.locator('#replicas', { hasText: '1 of 1 available' }).waitFor({ timeout: 60_000 });
     await page.locator('.detail dd', { hasText: 'console' }).first().waitFor();
     expect(await page.locator('#bounds').textContent()).toContain('max 4');
+    await page.locator('.detail', { hasText: 'Secrets' }).locator('li', { hasText: 'console-token' }).waitFor();
   });
 
   it('invokes the function and shows status, duration and the body', async () => {
@@ -143,6 +149,12 @@ describe('console (headless Chromium)', () => {
     // the second replica's start-up lines arrive on the open stream
     await page.locator('#log-lines li').nth(before).waitFor({ timeout: 30_000 });
     expect(await page.getByRole('button', { name: 'Stop following' }).getAttribute('aria-pressed')).toBe('true');
+    // the stream was cut and resumed at least once (write_timeout 3 s) from the last line's time, without repeating a line
+    const follows = () => requests.filter((u) => u.includes('/system/logs?'));
+    await waitFor('a resumed log follow', async () => follows().some((u) => u.includes('since=')), 20_000);
+    expect(follows()[0]).toContain('tail=100');
+    const texts = await page.locator('#log-lines li').allTextContents();
+    expect(new Set(texts).size).toBe(texts.length);
     const status = (await (await api(`/system/function/${FN}`)).json()) as FnStatus;
     expect(status).toMatchObject({ replicas: 2, availableReplicas: 2 });
     await page.screenshot({ path: join(SHOTS, 'function-page.png'), fullPage: true });

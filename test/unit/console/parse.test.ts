@@ -1,4 +1,4 @@
-import { fieldErrors, fieldOfMessage, LineSplitter, parseHeaderLines, parseKeyValueLines, prettyBody } from '../../../console/src/parse';
+import { fieldErrors, fieldOfMessage, LineSplitter, LogCursor, parseHeaderLines, parseKeyValueLines, prettyBody } from '../../../console/src/parse';
 
 describe('parseKeyValueLines', () => {
   it('reads KEY=VALUE lines, skipping blanks and comments and keeping "=" in values', () => {
@@ -79,5 +79,19 @@ describe('fieldErrors', () => {
   it('keeps a message it cannot place as a form-level error', () => {
     expect(fieldErrors({ code: 'internal', message: 'docker is down' })).toEqual([{ field: null, message: 'docker is down' }]);
     expect(fieldErrors('invalid credentials')).toEqual([{ field: null, message: 'invalid credentials' }]);
+  });
+});
+
+describe('LogCursor', () => {
+  it('skips lines a resumed follow repeats and keeps new ones at the same instant', () => {
+    const c = new LogCursor();
+    expect(c.accept('2026-01-01T00:00:01.000Z', 'a|one')).toBe(true);
+    expect(c.accept('2026-01-01T00:00:02.5Z', 'a|two')).toBe(true);
+    expect(c.since).toBe('2026-01-01T00:00:02.5Z');
+    // the resumed stream starts at `since` again
+    expect(c.accept('2026-01-01T00:00:01.000Z', 'a|one')).toBe(false);
+    expect(c.accept('2026-01-01T00:00:02.500000000Z', 'a|two')).toBe(false);
+    expect(c.accept('2026-01-01T00:00:02.500Z', 'b|two')).toBe(true);
+    expect(c.accept(undefined, 'plain')).toBe(true);
   });
 });
