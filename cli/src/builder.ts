@@ -22,8 +22,19 @@ export class BuildError extends Error {
   }
 }
 
-/** Default base image passed as `--build-arg BASE_IMAGE` (the Skep watchdog image); `SKEP_BASE_IMAGE` overrides. */
-export const DEFAULT_BASE_IMAGE = 'skep/watchdog:latest';
+/** The offline Node base image `scripts/images/node-base.sh` builds; used as BASE_IMAGE when the engine has it. */
+export const LOCAL_BASE_IMAGE = 'skep/node-base:20';
+
+/** BASE_IMAGE for a build: the flag or `SKEP_BASE_IMAGE`, else Skep's offline base when present, else the template's default. */
+export async function chooseBaseImage(docker: Docker, explicit: string | undefined): Promise<string | undefined> {
+  if (explicit) return explicit;
+  try {
+    await docker.getImage(LOCAL_BASE_IMAGE).inspect();
+    return LOCAL_BASE_IMAGE;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The handler file the local provider loads for this function, checked to exist. */
 export function localBundle(fn: StackFunction, stackDir: string): { handlerFile: string; template?: Template } {
@@ -66,7 +77,7 @@ export async function buildImage(
   docker: Docker,
   fn: StackFunction,
   stackDir: string,
-  opts: { baseImage: string; noCache?: boolean; onProgress?: (line: string) => void },
+  opts: { baseImage?: string; noCache?: boolean; onProgress?: (line: string) => void },
 ): Promise<BuildResult> {
   const { template } = localBundle(fn, stackDir);
   if (!template || !existsSync(join(template.dir, 'Dockerfile'))) throw new BuildError(fn.name, `template for lang "${fn.lang ?? '?'}" has no Dockerfile`);
@@ -77,7 +88,7 @@ export async function buildImage(
   cpSync(fn.handler as string, join(context, 'function'), { recursive: true });
   const stream = await docker.buildImage(
     { context, src: listFiles(context) },
-    { t: fn.image, buildargs: { BASE_IMAGE: opts.baseImage, ...fn.buildArgs }, nocache: opts.noCache ?? false, labels: { 'com.skep.function': fn.name } },
+    { t: fn.image, buildargs: { ...(opts.baseImage ? { BASE_IMAGE: opts.baseImage } : {}), ...fn.buildArgs }, nocache: opts.noCache ?? false, labels: { 'com.skep.function': fn.name } },
   );
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(

@@ -29,7 +29,7 @@ export function buildProgram(io: Io, status: { code: number }): Command {
     .option('-g, --gateway <url>', 'gateway URL (default: $SKEP_GATEWAY, the stack file, then http://127.0.0.1:8080)')
     .option('-f, --yaml <file>', 'stack file (default: ./stack.yml)')
     .option('--json', 'machine-readable JSON output')
-    .showHelpAfterError()
+    .showHelpAfterError('(run skep --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { Command } from 'commander';
 import Docker from 'dockerode';
-import { BuildError, buildImage, BuildResult, DEFAULT_BASE_IMAGE, dockerReachable, localBundle } from '../builder';
+import { BuildError, buildImage, BuildResult, chooseBaseImage, dockerReachable, localBundle } from '../builder';
 import type { Context } from '../context';
 import { UsageError } from '../output';
 import { filterFunctions, StackFunction } from '../stack-file';
@@ -14,6 +14,7 @@ export interface BuildFlags {
   docker?: boolean;
   local?: boolean;
   noCache?: boolean;
+  baseImage?: string;
 }
 
 /** Adds the build flags to a command. */
@@ -22,7 +23,8 @@ export function withBuildFlags(cmd: Command): Command {
     .option('--filter <names>', 'only these functions (comma-separated, * wildcard)')
     .option('--docker', 'require a Docker engine and build images')
     .option('--local', 'only check the local provider\'s bundles, even when Docker is reachable')
-    .option('--no-cache', 'build images without the Docker layer cache');
+    .option('--no-cache', 'build images without the Docker layer cache')
+    .option('--base-image <image>', 'BASE_IMAGE build argument (default: $SKEP_BASE_IMAGE, else skep/node-base:20 when present)');
 }
 
 /** Registers `build`. */
@@ -46,11 +48,12 @@ export async function buildAll(ctx: Context, flags: BuildFlags): Promise<(BuildR
   const useDocker = !flags.local && (await dockerReachable(docker, ctx.io.env));
   if (flags.docker && !useDocker) throw new UsageError('--docker: no Docker engine is reachable (DOCKER_HOST or /var/run/docker.sock)');
   if (!ctx.out.json) ctx.out.note(useDocker ? 'Building images with the Docker engine.' : 'No Docker engine in use: checking local bundles for the local provider.');
+  const baseImage = useDocker ? await chooseBaseImage(docker, flags.baseImage || ctx.io.env.SKEP_BASE_IMAGE) : undefined;
   const results: (BuildResult & { error?: string })[] = [];
   for (const fn of fns) {
     const stop = ctx.out.spinner(`building ${fn.name}`);
     try {
-      const r = await buildOne(ctx, fn, stack.dir, useDocker, flags.noCache);
+      const r = await buildOne(ctx, docker, fn, stack.dir, useDocker ? { baseImage, noCache: flags.noCache } : undefined);
       stop(ctx.out.json ? undefined : `${ctx.out.errC.green('✔')} ${describe(r, stack.dir)}`);
       results.push(r);
     } catch (err) {
@@ -65,14 +68,15 @@ export async function buildAll(ctx: Context, flags: BuildFlags): Promise<(BuildR
   return results;
 }
 
-async function buildOne(ctx: Context, fn: StackFunction, dir: string, useDocker: boolean, noCache?: boolean): Promise<BuildResult> {
+/** Builds one function: an image when `docker` options are given, else the local bundle check. */
+async function buildOne(ctx: Context, docker: Docker, fn: StackFunction, dir: string, image?: { baseImage?: string; noCache?: boolean }): Promise<BuildResult> {
   if (fn.skipBuild) return { name: fn.name, kind: 'skipped', artifact: fn.image, detail: 'skip_build: true' };
-  if (!useDocker) {
+  if (!image) {
     const { handlerFile } = localBundle(fn, dir);
     return { name: fn.name, kind: 'local', artifact: handlerFile };
   }
-  const baseImage = ctx.io.env.SKEP_BASE_IMAGE || DEFAULT_BASE_IMAGE;
-  return buildImage(new Docker(), fn, dir, { baseImage, noCache, onProgress: (l) => (ctx.out.json ? undefined : ctx.out.note(`  ${fn.name} | ${l}`)) });
+  const onProgress = (l: string) => (ctx.out.json ? undefined : ctx.out.note(`  ${fn.name} | ${l}`));
+  return buildImage(docker, fn, dir, { ...image, onProgress });
 }
 
 function describe(r: BuildResult, dir: string): string {
