@@ -10,6 +10,9 @@ import { forward } from './forward';
 import { nowNs } from './headers';
 import { parseInvokeUrl } from './invoke-url';
 
+/** Status recorded for a call whose client went away before it was forwarded (nginx's convention). */
+export const CLIENT_GONE = 499;
+
 /** Chooses the endpoint for one call; scaling wraps it (scale from zero holds the call until a replica is ready). */
 export type PickEndpoint = (name: string, signal: AbortSignal) => Promise<Endpoint>;
 
@@ -93,6 +96,10 @@ export class Invoker {
     try {
       const ep = await this.pickEndpoint(fn, abort.signal);
       overheadMs = performance.now() - t0;
+      if (abort.signal.aborted) {
+        status = CLIENT_GONE; // the caller left while a replica was being found (e.g. scale from zero)
+        return;
+      }
       this.balancer.acquire(ep.url);
       try {
         status = await forward(req, res, ep, { agent: this.agent, timeoutMs: this.opts.upstreamTimeoutMs, maxBodyBytes: this.opts.maxBodyBytes, path: parsed.path, call, echoCallId: call.callId !== clientCallId });

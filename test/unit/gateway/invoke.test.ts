@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import request from 'supertest';
-import { deployment, fakeGateway, upstream, Upstream } from '../../support/gateway-harness';
+import { deployment, fakeGateway, listen, upstream, Upstream } from '../../support/gateway-harness';
 
 const echoHeaders: Parameters<typeof upstream>[0] = (req, res) => {
   const chunks: Buffer[] = [];
@@ -139,6 +139,27 @@ describe('/function/:name', () => {
     });
     await provider.deploy(deployment('cold'));
     expect((await request(app).get('/function/cold').expect(200)).text).toBe('from the wrapper');
+    await up2.close();
+  });
+
+  it('does not forward a call whose client left while the endpoint was being chosen', async () => {
+    let hits = 0;
+    const up2 = await upstream((_req, res) => { hits++; res.end('late'); });
+    const { app, provider } = fakeGateway({}, {
+      extensions: [{ name: 'hold', wrapPick: () => (_name, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ id: 'w', url: up2.url }))) }],
+    });
+    await provider.deploy(deployment('cold'));
+    const gw = await listen(app);
+    const done = new Promise<number>((r) => app.invoker.on('completed', (e) => r(e.status)));
+    const ac = new AbortController();
+    const call = fetch(`${gw.url}/function/cold`, { signal: ac.signal }).catch(() => 'aborted');
+    await new Promise((r) => setTimeout(r, 100));
+    ac.abort();
+    expect(await call).toBe('aborted');
+    expect(await done).toBe(499);
+    expect(hits).toBe(0);
+    expect(app.invoker.inFlight('cold')).toBe(0);
+    await gw.close();
     await up2.close();
   });
 });
