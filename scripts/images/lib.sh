@@ -23,7 +23,7 @@ base_rootfs() {
   chmod 1777 "$root/tmp"
   if [ -x /bin/busybox ]; then
     cp /bin/busybox "$root/bin/busybox"
-    for tool in sh ls cat cp mv rm mkdir ln chmod chown env echo test grep sed wget sleep hostname id ps kill true false; do
+    for tool in sh [ ls cat cp mv rm mkdir ln chmod chown env echo test grep sed wget sleep hostname id ps kill true false; do
       ln -sf busybox "$root/bin/$tool"
     done
   fi

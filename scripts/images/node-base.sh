@@ -3,7 +3,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 node_bin=$(readlink -f "$(command -v node)")
-version=$("$node_bin" -v)
+version="$("$node_bin" -v)-r2"  # -rN: bump when the root filesystem recipe changes
 tag=${1:-skep/node-base:$(echo "$version" | sed 's/^v\([0-9]*\).*/\1/')}
 if [ "$(docker image inspect -f '{{index .Config.Labels "com.skep.node.version"}}' "$tag" 2>/dev/null)" = "$version" ]; then
   echo "$tag (node $version) is up to date"; exit 0

@@ -15,6 +15,16 @@ const deployment = (name: string): FunctionDeployment => ({
   labels: { [TEST_LABEL]: '1' },
 });
 
+/** Adds the test label to every deployment (the contract replaces `labels`), so clean-up by label finds everything. */
+class LabelledProvider extends SwarmProvider {
+  override deploy(fn: FunctionDeployment) {
+    return super.deploy({ ...fn, labels: { ...fn.labels, [TEST_LABEL]: '1' } });
+  }
+  override update(fn: FunctionDeployment) {
+    return super.update({ ...fn, labels: { ...fn.labels, [TEST_LABEL]: '1' } });
+  }
+}
+
 let docker: Docker | undefined;
 let skip = '';
 
@@ -34,11 +44,10 @@ afterAll(async () => {
 // The test process runs on the host, outside the overlay: task addresses are read but not probed.
 const makeProvider = async () => {
   if (!docker) throw new Error(`Swarm tests need a swarm manager: ${skip}`);
-  const provider = new SwarmProvider({ docker, network: TEST_NETWORK, endpointMode: 'dnsrr', probe: false, resolveTtlMs: 0 });
+  const provider = new LabelledProvider({ docker, network: TEST_NETWORK, endpointMode: 'dnsrr', probe: false, resolveTtlMs: 0 });
   return { provider, cleanup: async () => removeLabelled(docker!) };
 };
 
-/** Secrets the contract creates get the test label through the provider's own labels, so tag them by name prefix too. */
 providerContract('swarm', makeProvider, {
   deployment: (name) => deployment(name),
   testTimeoutMs: 90_000,
@@ -48,7 +57,7 @@ providerContract('swarm', makeProvider, {
 });
 
 describe('SwarmProvider on a real engine', () => {
-  let provider: SwarmProvider;
+  let provider: LabelledProvider;
   beforeEach(async () => ({ provider } = await makeProvider()));
   afterEach(async () => removeLabelled(docker!), 60_000);
 

@@ -134,3 +134,21 @@ describe('translateDockerError', () => {
     expect(out.message).toMatch(msg);
   });
 });
+
+describe('makeServiceSpec defaults for Swarm', () => {
+  const withDefaults = { ...opts, defaultEnv: { healthcheck_interval: '2s' }, healthCheck: { Interval: 2e9 } };
+
+  it('adds default env the deployment does not set and hides it from status', () => {
+    const s = makeServiceSpec({ ...fn, envVars: { A: '1' } }, withDefaults);
+    expect(container(s).Env).toEqual(['A=1', 'healthcheck_interval=2s']);
+    expect(container(s).HealthCheck).toEqual({ Interval: 2e9 });
+    expect(statusFromService({ ID: 'x', Spec: s }).envVars).toEqual({ A: '1' });
+    expect(statusFromService({ ID: 'x', Spec: s }).labels).not.toHaveProperty('com.skep.injected-env');
+  });
+
+  it('keeps the value the deployment sets', () => {
+    const s = makeServiceSpec({ ...fn, envVars: { healthcheck_interval: '5s' } }, withDefaults);
+    expect(container(s).Env).toEqual(['healthcheck_interval=5s']);
+    expect(statusFromService({ ID: 'x', Spec: s }).envVars).toEqual({ healthcheck_interval: '5s' });
+  });
+});

@@ -15,8 +15,11 @@ export const LABEL_SECRET_OWNER = 'com.openfaas.owner';
 /** Marks the overlay network functions attach to when a deployment names none. */
 export const LABEL_FUNCTIONS_NETWORK = 'com.skep.functions';
 
+/** Env variables the provider added as defaults (comma-separated), left out of a function's status. */
+export const LABEL_INJECTED_ENV = 'com.skep.injected-env';
+
 /** Labels the provider writes itself; they are not echoed back as the user's labels. */
-export const INTERNAL_LABELS = new Set([LABEL_MANAGED, 'com.openfaas.uid']);
+export const INTERNAL_LABELS = new Set([LABEL_MANAGED, LABEL_INJECTED_ENV, 'com.openfaas.uid']);
 
 /** Where function containers see their secrets, as in OpenFaaS since 2018. */
 export const SECRET_MOUNT_PATH = '/var/openfaas/secrets';

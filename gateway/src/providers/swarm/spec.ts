@@ -22,7 +22,10 @@ export interface SpecOptions {
   replicas?: number;
   /** Bumped on every update so the tasks restart even when the spec is otherwise equal (a re-tagged image). */
   forceUpdate?: number;
+  /** Overrides of the image's HEALTHCHECK timing (its test is kept: Docker merges empty fields from the image). */
   healthCheck?: Docker.HealthConfig;
+  /** Env defaults added unless the deployment sets them (recorded in a label so status can leave them out). */
+  defaultEnv?: Record<string, string>;
 }
 
 const SECOND = 1e9;
@@ -33,11 +36,13 @@ export function makeServiceSpec(fn: FunctionDeployment, opts: SpecOptions): Dock
   if (nameProblem) throw new ValidationError(nameProblem);
   if (!fn.image || typeof fn.image !== 'string') throw new ValidationError('image is required');
   const labels = makeLabels(fn);
+  const injected = Object.keys(opts.defaultEnv ?? {}).filter((k) => !(k in (fn.envVars ?? {})));
+  if (injected.length) labels[L.LABEL_INJECTED_ENV] = injected.join(',');
   const readOnly = fn.readOnlyRootFilesystem === true;
   const containerSpec: Docker.ContainerSpec = {
     Image: fn.image,
     Labels: labels,
-    Env: makeEnv(fn),
+    Env: makeEnv(fn, opts.defaultEnv ?? {}),
     ReadOnly: readOnly,
     // The watchdog writes its lock file to /tmp, so a read-only root still needs a writable /tmp.
     Mounts: readOnly ? [{ Type: 'tmpfs', Target: '/tmp' } as Docker.MountSettings] : [],
@@ -77,12 +82,13 @@ function makeLabels(fn: FunctionDeployment): Record<string, string> {
   return labels;
 }
 
-function makeEnv(fn: FunctionDeployment): string[] {
+function makeEnv(fn: FunctionDeployment, defaults: Record<string, string>): string[] {
   const env = fn.envProcess ? [`fprocess=${fn.envProcess}`] : [];
   for (const [k, v] of Object.entries(fn.envVars ?? {})) {
     if (!k || k.includes('=') || k.includes('\0')) throw new ValidationError(`envVars: "${k}" is not a valid variable name`);
     env.push(`${k}=${v}`);
   }
+  for (const [k, v] of Object.entries(defaults)) if (!(k in (fn.envVars ?? {}))) env.push(`${k}=${v}`);
   return env;
 }
 

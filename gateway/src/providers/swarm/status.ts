@@ -23,8 +23,10 @@ export function statusFromService(svc: ServiceInfo, availableReplicas = 0): Func
   const spec = svc.Spec ?? {};
   const task = (spec.TaskTemplate ?? {}) as Docker.ContainerTaskSpec;
   const cs = task.ContainerSpec ?? {};
-  const { labels, annotations } = splitLabels(spec.Labels ?? cs.Labels ?? {});
+  const all = spec.Labels ?? cs.Labels ?? {};
+  const { labels, annotations } = splitLabels(all);
   const { envProcess, envVars } = splitEnv(cs.Env ?? []);
+  for (const k of (all[L.LABEL_INJECTED_ENV] ?? '').split(',')) if (k) delete envVars[k];
   return {
     name: spec.Name ?? '',
     image: stripDigest(cs.Image ?? ''),

@@ -21,6 +21,10 @@ export interface SwarmProviderOptions {
   /** Probe a new task's `/_/ready` before routing to it; off when the gateway cannot reach task addresses. */
   probe?: ReadyProbe | false;
   clock?: Clock;
+  /** Interval of the image's HEALTHCHECK on function tasks (0 keeps the image's); readiness waits for the first pass. */
+  healthCheckIntervalMs?: number;
+  /** How long a stopping task keeps serving (watchdog `healthcheck_interval`) while gateways drop it; 0 adds nothing. */
+  drainMs?: number;
   version?: { sha: string; release: string };
 }
 
@@ -156,7 +160,15 @@ export class SwarmProvider implements Provider {
   private async specOptions(fn: FunctionDeployment) {
     const network = fn.network ? fn.network : (await this.functionsNetwork()).name;
     const secrets = fn.secrets?.length ? secretRefs(await this.secrets.all()) : new Map();
-    return { network, endpointMode: this.opts.endpointMode, secrets };
+    const hc = this.opts.healthCheckIntervalMs ?? 2000;
+    const drain = this.opts.drainMs ?? 2000;
+    return {
+      network,
+      endpointMode: this.opts.endpointMode,
+      secrets,
+      ...(hc > 0 ? { healthCheck: { Interval: hc * 1e6 } } : {}),
+      ...(drain > 0 ? { defaultEnv: { healthcheck_interval: `${drain}ms` } } : {}),
+    };
   }
 
   /** Inspects a function's service, checking it is one (so the stack's own services cannot be changed through the API). */
