@@ -43,6 +43,7 @@ export class SqliteQueue implements JobQueue {
   private readonly db: Database.Database;
   private readonly clock: Clock;
   private readonly leaseMs: number;
+  private pending: { run: () => unknown; ok: (v: never) => void; fail: (e: unknown) => void }[] = [];
 
   constructor(file: string, opts: QueueOptions = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -57,9 +58,45 @@ export class SqliteQueue implements JobQueue {
     this.db.prepare(`UPDATE jobs SET lease_until = 0 WHERE state = 'running'`).run();
   }
 
+  /**
+   * Group commit: writes asked for in the same tick share one transaction, so one fsync makes a whole burst durable
+   * (better-sqlite3 is synchronous; an fsync per request would serialise every caller behind the disk).
+   */
+  private write<T>(run: () => T): Promise<T> {
+    return new Promise<T>((ok, fail) => {
+      if (this.pending.length === 0) setImmediate(() => this.flush());
+      this.pending.push({ run, ok: ok as (v: never) => void, fail });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const results: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const w of batch) {
+          this.db.exec('SAVEPOINT w');
+          try {
+            results.push({ ok: true, value: w.run() });
+            this.db.exec('RELEASE w');
+          } catch (err) {
+            this.db.exec('ROLLBACK TO w');
+            this.db.exec('RELEASE w');
+            results.push({ ok: false, value: err });
+          }
+        }
+      }).immediate();
+    } catch (err) {
+      for (const w of batch) w.fail(err);
+      return;
+    }
+    batch.forEach((w, i) => (results[i].ok ? w.ok(results[i].value as never) : w.fail(results[i].value)));
+  }
+
   async enqueue(req: AsyncRequest, opts: { id: string; idempotencyKey?: string }): Promise<EnqueueResult> {
-    const now = this.clock.now();
-    return this.db.transaction((): EnqueueResult => {
+    return this.write((): EnqueueResult => {
+      const now = this.clock.now();
       if (opts.idempotencyKey !== undefined) {
         const prior = this.db.prepare('SELECT * FROM jobs WHERE fn = ? AND idem = ?').get(req.fn, opts.idempotencyKey) as Row | undefined;
         if (prior) return { job: toJob(prior), created: false };
@@ -69,12 +106,12 @@ export class SqliteQueue implements JobQueue {
         opts.id, req.fn, opts.idempotencyKey ?? null, req.method, req.path, req.query, JSON.stringify(req.headers),
         req.body, req.callbackUrl ?? null, now, now, now, now);
       return { job: toJob(this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(opts.id) as Row), created: true };
-    }).immediate();
+    });
   }
 
   async lease(fn: string, owner: string): Promise<Job | null> {
-    const now = this.clock.now();
-    return this.db.transaction((): Job | null => {
+    return this.write((): Job | null => {
+      const now = this.clock.now();
       const row = this.db.prepare(`SELECT id, state FROM jobs WHERE fn = ? AND
         ((state = 'queued' AND run_at <= ?) OR (state = 'running' AND lease_until < ?))
         ORDER BY run_at, created_at LIMIT 1`).get(fn, now, now) as { id: string; state: string } | undefined;
@@ -83,26 +120,24 @@ export class SqliteQueue implements JobQueue {
         interrupted = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ?`).run(
         owner, now + this.leaseMs, row.state === 'running' ? 1 : 0, now, now, row.id);
       return toJob(this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(row.id) as Row);
-    }).immediate();
+    });
   }
 
   async heartbeat(id: string, owner: string): Promise<boolean> {
-    const now = this.clock.now();
-    const r = this.db.prepare(`UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`)
-      .run(now + this.leaseMs, id, owner);
-    return r.changes === 1;
+    return this.write(() => this.db.prepare(`UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`)
+      .run(this.clock.now() + this.leaseMs, id, owner).changes === 1);
   }
 
   async complete(id: string, owner: string, state: 'succeeded' | 'failed', outcome: Outcome): Promise<void> {
-    this.finish(id, owner, { state, finished_at: this.clock.now() }, outcome);
+    return this.write(() => this.finish(id, owner, { state, finished_at: this.clock.now() }, outcome));
   }
 
   async retryAt(id: string, owner: string, runAt: number, outcome: Outcome): Promise<void> {
-    this.finish(id, owner, { state: 'queued', run_at: runAt }, outcome);
+    return this.write(() => this.finish(id, owner, { state: 'queued', run_at: runAt }, outcome));
   }
 
   async dead(id: string, owner: string, reason: string, outcome: Outcome): Promise<void> {
-    this.finish(id, owner, { state: 'dead', dead_reason: reason, finished_at: this.clock.now() }, outcome);
+    return this.write(() => this.finish(id, owner, { state: 'dead', dead_reason: reason, finished_at: this.clock.now() }, outcome));
   }
 
   /** Ends a lease held by `owner` in one UPDATE, so the final state is written exactly once. */
@@ -132,8 +167,8 @@ export class SqliteQueue implements JobQueue {
 
   async redrive(id: string): Promise<Job | null> {
     const now = this.clock.now();
-    const r = this.db.prepare(`UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?, updated_at = ?,
-      enqueued_at = ?, dead_reason = NULL, finished_at = NULL, interrupted = 0 WHERE id = ? AND state = 'dead'`).run(now, now, now, id);
+    const r = await this.write(() => this.db.prepare(`UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?, updated_at = ?,
+      enqueued_at = ?, dead_reason = NULL, finished_at = NULL, interrupted = 0 WHERE id = ? AND state = 'dead'`).run(now, now, now, id));
     return r.changes === 1 ? this.get(id) : null;
   }
 
@@ -142,7 +177,7 @@ export class SqliteQueue implements JobQueue {
     const args: string[] = [];
     if (target.id) { where.push('id = ?'); args.push(target.id); }
     if (target.fn) { where.push('fn = ?'); args.push(target.fn); }
-    return this.db.prepare(`DELETE FROM jobs WHERE ${where.join(' AND ')}`).run(...args).changes;
+    return this.write(() => this.db.prepare(`DELETE FROM jobs WHERE ${where.join(' AND ')}`).run(...args).changes);
   }
 
   async depth(): Promise<Record<string, number>> {
@@ -156,6 +191,7 @@ export class SqliteQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
+    if (this.pending.length) await new Promise((r) => setImmediate(r));
     if (this.db.open) this.db.close();
   }
 }
