@@ -111,6 +111,7 @@ describe('console (headless Chromium)', () => {
     expect(await page.getByLabel('Name', { exact: true }).getAttribute('aria-describedby')).toContain('f-service-error');
     expect(await page.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#f-image-error').textContent()).toBe('');
+    await page.screenshot({ path: join(SHOTS, 'deploy-error.png'), fullPage: true });
   });
 
   it('deploys a function from the form, with a secret from the picker', async () => {
@@ -158,6 +159,11 @@ describe('console (headless Chromium)', () => {
     const status = (await (await api(`/system/function/${FN}`)).json()) as FnStatus;
     expect(status).toMatchObject({ replicas: 2, availableReplicas: 2 });
     await page.screenshot({ path: join(SHOTS, 'function-page.png'), fullPage: true });
+    if (process.env.SKEP_E2E_PHONE_SHOT) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: process.env.SKEP_E2E_PHONE_SHOT, fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
   });
 
   it('deletes the function after a confirmation', async () => {
