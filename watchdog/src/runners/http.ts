@@ -1,7 +1,8 @@
 /** `http` mode: start fprocess once and reverse-proxy every request to upstream_url, streaming both ways. */
 import { spawn, ChildProcess } from 'node:child_process';
-import { Agent, IncomingMessage, OutgoingHttpHeaders, request, ServerResponse } from 'node:http';
+import { Agent, IncomingMessage, request, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../log';
 import type { WatchdogConfig } from '../config';
 import { pipeLines } from '../log-lines';
@@ -16,11 +17,13 @@ export class HttpRunner implements Runner {
   private readonly target: URL;
   private readonly basePath: string;
   private readonly deadline: number;
+  private readonly port: number;
 
   constructor(private readonly cfg: Readonly<WatchdogConfig>, private readonly log: Logger) {
     this.target = new URL(cfg.upstreamUrl);
     this.basePath = this.target.pathname.replace(/\/$/, '');
     this.deadline = deadlineMs(cfg.execTimeout, cfg.writeTimeout);
+    this.port = Number(this.target.port || 80);
   }
 
   /** Spawns fprocess (argv split on spaces, no shell) and resolves once upstream_url accepts connections. */
@@ -45,7 +48,7 @@ export class HttpRunner implements Runner {
 
   private upstreamAccepts(): Promise<boolean> {
     return new Promise((resolve) => {
-      const s = connect(Number(this.target.port || 80), this.target.hostname);
+      const s = connect(this.port, this.target.hostname);
       s.once('connect', () => (s.destroy(), resolve(true)));
       s.once('error', () => resolve(false));
     });
@@ -53,10 +56,15 @@ export class HttpRunner implements Runner {
 
   /** Proxies one request; exec_timeout aborts the upstream call and answers 504. */
   handle(req: IncomingMessage, res: ServerResponse, start: number): void {
-    const headers: OutgoingHttpHeaders = {};
+    // Raw header pairs skip Node's per-header validation and keep the caller's Host and header case as sent.
+    const raw = req.rawHeaders;
     const conn = req.headers.connection;
-    for (const name in req.headers) if (!isHopByHop(name, conn)) headers[name] = req.headers[name];
-    const up = request({ agent: this.agent, hostname: this.target.hostname, port: this.target.port || 80, method: req.method, path: this.basePath + req.url, headers });
+    const headers: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i].toLowerCase();
+      if (name === 'transfer-encoding' || !isHopByHop(name, conn)) headers.push(raw[i], raw[i + 1]);
+    }
+    const up = request({ agent: this.agent, hostname: this.target.hostname, port: this.port, method: req.method, path: this.basePath + req.url, headers });
     let timer: NodeJS.Timeout | undefined;
     if (this.deadline > 0) {
       timer = setTimeout(() => {
@@ -73,7 +81,9 @@ export class HttpRunner implements Runner {
       clearTimeout(timer);
       if (!res.writableFinished) up.destroy();
     });
-    req.pipe(up);
+    const len = req.headers['content-length'];
+    if (len === '0' || (len === undefined && req.headers['transfer-encoding'] === undefined)) up.end();
+    else forward(req, up);
   }
 
   private relay(upRes: IncomingMessage, res: ServerResponse, start: number): void {
@@ -83,9 +93,11 @@ export class HttpRunner implements Runner {
     for (let i = 0; i < raw.length; i += 2) if (!isHopByHop(raw[i].toLowerCase(), conn)) out.push(raw[i], raw[i + 1]);
     out.push('X-Duration-Seconds', durationSince(start));
     res.writeHead(upRes.statusCode as number, upRes.statusMessage, out);
-    upRes.pipe(res);
-    upRes.once('aborted', () => res.destroy());
     upRes.once('error', () => res.destroy());
+    upRes.once('close', () => {
+      if (!upRes.complete) res.destroy(); // the function's server cut its response short
+    });
+    forward(upRes, res);
   }
 
   /** Sends SIGTERM to the function process and waits (up to 5 s, then SIGKILL) for it to exit. */
@@ -100,4 +112,15 @@ export class HttpRunner implements Runner {
       child.kill('SIGTERM');
     });
   }
+}
+
+/** Copies a body with backpressure; cheaper than pipe() for the one or two chunks most requests have. */
+function forward(from: Readable, to: Writable): void {
+  from.on('data', (chunk: Buffer) => {
+    if (!to.write(chunk)) {
+      from.pause();
+      to.once('drain', () => from.resume());
+    }
+  });
+  from.once('end', () => to.end());
 }
