@@ -156,6 +156,8 @@ describe('console (headless Chromium)', () => {
     expect(follows()[0]).toContain('tail=100');
     const texts = await page.locator('#log-lines li').allTextContents();
     expect(new Set(texts).size).toBe(texts.length);
+    // scaling at a glance: the manual scale shows among the function's recent scale events, with its reason
+    await page.locator('table.events tr', { hasText: '1 → 2' }).locator('[data-reason="manual"]').waitFor({ timeout: 20_000 });
     const status = (await (await api(`/system/function/${FN}`)).json()) as FnStatus;
     expect(status).toMatchObject({ replicas: 2, availableReplicas: 2 });
     await page.screenshot({ path: join(SHOTS, 'function-page.png'), fullPage: true });
@@ -178,6 +180,7 @@ describe('console (headless Chromium)', () => {
     await page.locator('.flash', { hasText: `Deleted ${FN}.` }).waitFor();
     await page.locator('#functions tr[data-function="echoit"]').waitFor();
     expect(await page.locator(`tr[data-function="${FN}"]`).count()).toBe(0);
+    await page.locator('table.events tr', { hasText: FN }).first().waitFor({ timeout: 20_000 });
     expect((await api(`/system/function/${FN}`)).status).toBe(404);
   });
 
