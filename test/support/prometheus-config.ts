@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 
 /** Where the shipped configuration lives. */
-export const PROMETHEUS_DIR = resolve(__dirname, '../../prometheus');
+export const PROMETHEUS_DIR = resolve(__dirname, __dirname.split(/[\\/]/).includes('dist') ? '../../../prometheus' : '../../prometheus');
 
 /** What the rendered variant points at. */
 export interface ShortConfigOptions {

@@ -9,6 +9,9 @@ import { scalingExtension, ScalingExtension } from '../../gateway/src/scaling/ex
 import { listen } from './gateway-harness';
 import { localProvider } from './local-harness';
 
+/** The test image of test/support/local-harness.ts's catalog. */
+export const PID_IMAGE = 'test/pid:latest';
+
 /** A listening gateway with scaling, and how to stop it. */
 export interface ScalingGateway {
   provider: LocalProvider;
@@ -19,8 +22,8 @@ export interface ScalingGateway {
 }
 
 /** Starts the gateway on 127.0.0.1 port 0 with the test catalog (`test/pid:latest`). */
-export async function scalingGateway(over: Partial<GatewayConfig> = {}, credentials?: Credentials): Promise<ScalingGateway> {
-  const provider = await localProvider();
+export async function scalingGateway(over: Partial<GatewayConfig> = {}, credentials?: Credentials, given?: LocalProvider): Promise<ScalingGateway> {
+  const provider = given ?? (await localProvider());
   const config = testConfig({ logLevel: 'silent', ...over });
   const ext = scalingExtension(config);
   const app = buildApp({ config, provider, logger: pino({ level: 'silent' }), extensions: [ext], credentials });
@@ -68,9 +71,9 @@ export async function burst(url: string, n: number): Promise<CallResult[]> {
   }
 }
 
-/** Deploys `test/pid:latest` as `name` with `labels` through the gateway API. */
+/** Deploys `test/pid:latest` (answers its pid, sleeps on `?sleep=ms`) as `name` with `labels` through the gateway API. */
 export async function deployPid(gw: ScalingGateway, name: string, labels: Record<string, string>, auth?: string): Promise<void> {
-  const r = await call(`${gw.url}/system/functions`, { method: 'POST', auth, body: JSON.stringify({ service: name, image: 'test/pid:latest', labels }) });
+  const r = await call(`${gw.url}/system/functions`, { method: 'POST', auth, body: JSON.stringify({ service: name, image: PID_IMAGE, labels }) });
   if (r.status !== 202) throw new Error(`deploy ${name} failed: ${r.status} ${r.body}`);
 }
 

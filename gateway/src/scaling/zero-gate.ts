@@ -127,7 +127,7 @@ export class ZeroGate {
       await scaler.scale(name, 0, wakeReplicas(scale), 'zero');
     }
     let delay = this.deps.options.pollMinMs ?? 10;
-    const maxDelay = this.deps.options.pollMaxMs ?? 200;
+    const maxDelay = this.deps.options.pollMaxMs ?? 50;
     while (clock.now() < deadline) {
       if ((await provider.resolve(name)).length > 0) return;
       await clock.sleep(delay);
