@@ -1,5 +1,5 @@
 /** Streams one call to one replica over a pooled keep-alive connection; no redirects followed, nothing buffered. */
-import { Agent, IncomingMessage, ServerResponse, request } from 'node:http';
+import { Agent, ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse, request } from 'node:http';
 import { PayloadTooLargeError, SkepError, TimeoutError, UnreachableError } from '../errors';
 import type { Endpoint } from '../providers/provider';
 import { CallHeaders, clientResponseHeaders, upstreamRequestHeaders } from './headers';
@@ -29,6 +29,45 @@ function target(url: string): { hostname: string; port: number } {
   return t;
 }
 
+/** One call in flight: settles once, whether the answer completed, the client left, or the upstream failed. */
+class Call {
+  private settled = false;
+  private failure: SkepError | null = null;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly up: ClientRequest,
+    private readonly res: ServerResponse,
+    timeoutMs: number,
+    private readonly done: (status: number) => void,
+    private readonly failed: (err: SkepError) => void,
+  ) {
+    this.timer = setTimeout(() => this.fail(new TimeoutError(`function did not answer within upstream_timeout (${timeoutMs} ms)`)), timeoutMs);
+  }
+
+  /** The answer went out (or the client left): report the status the client got. */
+  finish(status: number): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.done(status);
+  }
+
+  /** The upstream failed: answer with the error if nothing was written yet, else cut the response. */
+  fail(err: SkepError): void {
+    this.failure ??= err;
+    this.up.destroy();
+    if (this.settled) return;
+    if (this.res.headersSent) {
+      this.res.destroy();
+      return this.finish(this.res.statusCode);
+    }
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.failed(this.failure);
+  }
+}
+
 /**
  * Forwards `req` to `ep` and pipes the answer to `res`; resolves with the status the client got.
  * Rejects with a SkepError (502, 504, 413) only while nothing has been written, so the caller can answer with it.
@@ -40,39 +79,21 @@ export function forward(req: IncomingMessage, res: ServerResponse, ep: Endpoint,
     const { hostname, port } = target(ep.url);
     const headers = upstreamRequestHeaders(req, opts.call);
     const up = request({ hostname, port, method: req.method, path: opts.path, headers, agent: opts.agent });
-    let failure: SkepError | null = null;
-    let settled = false;
-    const finish = (status: number) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(status);
-    };
-    const fail = (err: SkepError) => {
-      failure ??= err;
-      up.destroy();
-      if (settled) return;
-      if (res.headersSent) {
-        res.destroy();
-        return finish(res.statusCode);
-      }
-      settled = true;
-      clearTimeout(timer);
-      reject(failure);
-    };
-    const timer = setTimeout(() => fail(new TimeoutError(`function did not answer within upstream_timeout (${opts.timeoutMs} ms)`)), opts.timeoutMs);
-    up.on('error', (err: NodeJS.ErrnoException) => fail(failure ?? new UnreachableError(`cannot reach the function: ${err.code ?? err.message}`)));
+    const call = new Call(up, res, opts.timeoutMs, resolve, reject);
+    const cut = () => call.fail(new UnreachableError('the function closed the connection mid-answer'));
+    up.on('error', (err: NodeJS.ErrnoException) => call.fail(new UnreachableError(`cannot reach the function: ${err.code ?? err.message}`)));
     up.on('response', (upRes: IncomingMessage) => {
-      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, clientResponseHeaders(upRes.rawHeaders, opts.call, opts.echoCallId) as unknown as Record<string, string>);
-      upRes.on('error', () => fail(new UnreachableError('the function closed the connection mid-answer')));
-      upRes.on('aborted', () => fail(new UnreachableError('the function closed the connection mid-answer')));
+      const raw = clientResponseHeaders(upRes.rawHeaders, opts.call, opts.echoCallId);
+      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, raw as unknown as OutgoingHttpHeaders);
+      upRes.on('error', cut);
+      upRes.on('aborted', cut);
       upRes.pipe(res);
     });
     res.on('close', () => {
       if (!res.writableFinished) up.destroy();
-      finish(res.statusCode);
+      call.finish(res.statusCode);
     });
-    if (!req.headers['content-length']) limitChunked(req, opts.maxBodyBytes, () => fail(new PayloadTooLargeError(opts.maxBodyBytes)));
+    if (!req.headers['content-length']) limitChunked(req, opts.maxBodyBytes, () => call.fail(new PayloadTooLargeError(opts.maxBodyBytes)));
     req.pipe(up);
   });
 }

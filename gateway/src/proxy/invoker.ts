@@ -23,6 +23,22 @@ export interface InvocationEvents {
   completed: { fn: string; status: number; durationMs: number; overheadMs: number; error?: string };
 }
 
+/** What a call ended with, for the `completed` event. */
+interface Outcome {
+  status: number;
+  overheadMs: number;
+  error?: string;
+}
+
+/** One call as dispatch sees it; startNs is when the gateway received it (X-Start-Time). */
+interface CallInfo {
+  fn: string;
+  path: string;
+  signal: AbortSignal;
+  t0: number;
+  startNs: string;
+}
+
 /** Options of the invoker. */
 export interface InvokerOptions {
   provider: Provider;
@@ -82,39 +98,43 @@ export class Invoker {
     const parsed = parseInvokeUrl(req.url ?? '/');
     if (!parsed) return sendError(res, new NotFoundError(`no function at ${req.url}`));
     const fn = parsed.name;
-    const clientCallId = req.headers['x-call-id'];
-    const call = { callId: typeof clientCallId === 'string' && clientCallId ? clientCallId : randomUUID(), startNs: nowNs() };
     const abort = new AbortController();
     // Abort only a call the client left: aborting builds a DOMException with a stack, too dear for every call.
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
     this.begin(fn);
-    let status = 0;
-    let overheadMs = 0;
-    let error: string | undefined;
+    const outcome: Outcome = { status: 0, overheadMs: 0 };
     try {
-      const ep = await this.pickEndpoint(fn, abort.signal);
-      overheadMs = performance.now() - t0;
-      if (abort.signal.aborted) {
-        status = CLIENT_GONE; // the caller left while a replica was being found (e.g. scale from zero)
-        return;
-      }
-      this.balancer.acquire(ep.url);
-      try {
-        status = await forward(req, res, ep, { agent: this.agent, timeoutMs: this.opts.upstreamTimeoutMs, maxBodyBytes: this.opts.maxBodyBytes, path: parsed.path, call, echoCallId: call.callId !== clientCallId });
-      } finally {
-        this.balancer.release(ep.url);
-      }
+      await this.dispatch(req, res, { fn, path: parsed.path, signal: abort.signal, t0, startNs: nowNs() }, outcome);
     } catch (err) {
       const e: SkepError = toSkepError(err);
-      status = e.statusCode;
-      error = e.code;
-      if (!overheadMs) overheadMs = performance.now() - t0;
+      outcome.status = e.statusCode;
+      outcome.error = e.code;
+      outcome.overheadMs ||= performance.now() - t0;
       sendError(res, e);
     } finally {
       this.end(fn);
-      this.events.emit('completed', { fn, status, durationMs: performance.now() - t0, overheadMs, error });
+      this.events.emit('completed', { fn, durationMs: performance.now() - t0, ...outcome });
+    }
+  }
+
+  /** Chooses a replica and forwards to it, filling `outcome`; throws a SkepError the caller answers with. */
+  private async dispatch(req: IncomingMessage, res: ServerResponse, c: CallInfo, outcome: Outcome): Promise<void> {
+    const ep = await this.pickEndpoint(c.fn, c.signal);
+    outcome.overheadMs = performance.now() - c.t0;
+    if (c.signal.aborted) {
+      outcome.status = CLIENT_GONE; // the caller left while a replica was being found (e.g. scale from zero)
+      return;
+    }
+    const clientCallId = req.headers['x-call-id'];
+    const call = { callId: typeof clientCallId === 'string' && clientCallId ? clientCallId : randomUUID(), startNs: c.startNs };
+    this.balancer.acquire(ep.url);
+    try {
+      const opts = { agent: this.agent, timeoutMs: this.opts.upstreamTimeoutMs, maxBodyBytes: this.opts.maxBodyBytes, path: c.path, call, echoCallId: call.callId !== clientCallId };
+      outcome.status = await forward(req, res, ep, opts);
+    } finally {
+      this.balancer.release(ep.url);
     }
   }
 
