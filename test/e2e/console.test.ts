@@ -2,7 +2,7 @@
  * The console in headless Chromium against a real gateway (local provider, basic auth on): log in, see the sample functions,
  * deploy from the form (a bad name first), invoke, scale to 2, follow logs, delete; screenshots go to docs/screenshots/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
@@ -10,6 +10,7 @@ import { GatewayProcess, startGateway, waitFor } from './support/gateway-process
 
 const SAMPLES = ['base64', 'decodebase64', 'echoit', 'markdown', 'nodeinfo', 'sleep', 'wordcount'];
 const FN = 'console-e2e';
+const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -49,6 +50,7 @@ describe('console (headless Chromium)', () => {
   };
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (listed in scripts/ci/apt-packages.txt)`);
     // a short write_timeout ends each log follow after 3 s, so the test also sees the console resume the tail
     gw = await startGateway({ write_timeout: '3s' });
     await waitFor('the sample functions to be ready', async () => {
@@ -57,7 +59,7 @@ describe('console (headless Chromium)', () => {
     }, 120_000);
     profile = mkdtempSync(join(tmpdir(), 'skep-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
       httpCredentials: { username: gw.user, password: gw.password, origin: gw.url },
