@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, FIXTURES, freePort, get, startWatchdog, waitFor, WatchdogProcess } from '../support/watchdog-process';
+import { call, FIXTURES, freePort, get, processGone, startWatchdog, waitFor, WatchdogProcess } from '../support/watchdog-process';
 
 async function startHttp(extra: Record<string, string> = {}, waitReady = true): Promise<WatchdogProcess> {
   const upPort = await freePort();
@@ -76,5 +76,31 @@ describe('watchdog http mode crash', () => {
     expect(exit.code).toBe(1);
     expect(existsSync(wd.lockPath)).toBe(false);
     expect(wd.lines.join('\n')).toContain('function process crashed');
+  });
+});
+
+describe('watchdog http mode lifecycle', () => {
+  it('stops the function process on SIGTERM and exits 0', async () => {
+    const wd = await startHttp();
+    const started = wd.lines.map((l) => JSON.parse(l.startsWith('{') ? l : '{}') as { pid?: number; msg?: string }).find((l) => l.msg === 'started function process');
+    expect(started?.pid).toBeGreaterThan(0);
+    expect(await wd.stop()).toEqual({ code: 0, signal: null });
+    await waitFor(() => processGone(started?.pid as number), 'function process gone');
+  });
+
+    expect(wd.lines.join('\n')).toContain('spawn /nonexistent/server ENOENT');
+    const wd = await startWatchdog({ mode: 'http', fprocess: '/nonexistent/server', upstream_url: 'http://127.0.0.1:9' }, false);
+    expect((await wd.exited).code).toBe(1);
+    expect(wd.lines.join('\n')).toContain('cannot start \"/nonexistent/server\"');
+  });
+
+  it('forwards a body sent with Expect: 100-continue', async () => {
+    const wd = await startHttp();
+    try {
+      const r = await call(wd.port, 'POST', '/', 'x'.repeat(5000), { expect: '100-continue', 'content-length': '5000' });
+      expect([r.status, r.body.length]).toEqual([200, 5000]);
+    } finally {
+      await wd.stop();
+    }
   });
 });

@@ -45,7 +45,7 @@ export async function startWatchdog(env: Record<string, string>, waitReady = tru
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once('close', (code, signal) => r({ code, signal })));
   const ports = await new Promise<{ port: number; metricsPort: number }>((resolve, reject) => {
     let rest = '';
     proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {

@@ -62,7 +62,8 @@ export class HttpRunner implements Runner {
     const headers: string[] = [];
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i].toLowerCase();
-      if (name === 'transfer-encoding' || !isHopByHop(name, conn)) headers.push(raw[i], raw[i + 1]);
+      // Expect is dropped: the watchdog's own server has answered 100-continue already.
+      if (name === 'transfer-encoding' || (name !== 'expect' && !isHopByHop(name, conn))) headers.push(raw[i], raw[i + 1]);
     }
     const up = request({ agent: this.agent, hostname: this.target.hostname, port: this.port, method: req.method, path: this.basePath + req.url, headers });
     let timer: NodeJS.Timeout | undefined;
