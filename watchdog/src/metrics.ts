@@ -1,38 +1,23 @@
 /** Prometheus metrics with the OpenFaaS watchdog names, served on their own port. */
 import { createServer, Server } from 'node:http';
-import { collectDefaultMetrics, Counter, Histogram, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { RequestMetrics } from './request-metrics';
 
-interface Children {
-  count: { inc(): void };
-  duration: { observe(v: number): void };
-}
-
-/** The watchdog's registry and a cheap per-request recorder (label children are cached per method and code). */
+/** The watchdog's registry and a cheap per-request recorder. */
 export class WatchdogMetrics {
   readonly registry = new Registry();
-  private readonly total: Counter<'code' | 'method'>;
-  private readonly duration: Histogram<'code' | 'method'>;
-  private readonly cache = new Map<string, Children>();
+  private readonly requests: RequestMetrics;
 
   constructor(inflight: () => number) {
-    this.total = new Counter({ name: 'http_requests_total', help: 'Requests handled, by status code and method', labelNames: ['code', 'method'], registers: [this.registry] });
-    this.duration = new Histogram({ name: 'http_request_duration_seconds', help: 'Time to answer a request, by status code and method', labelNames: ['code', 'method'], registers: [this.registry] });
+    this.requests = new RequestMetrics(this.registry);
     // Read at scrape time instead of inc/dec on every request.
     new Gauge({ name: 'http_requests_in_flight', help: 'Requests being handled now', registers: [this.registry], collect() { this.set(inflight()); } });
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Records one finished request; method is lower-cased as Go's promhttp does. */
+  /** Records one finished request. */
   observe(method: string, code: number, seconds: number): void {
-    const key = method + code;
-    let c = this.cache.get(key);
-    if (!c) {
-      const labels = { code: String(code), method: method.toLowerCase() };
-      c = { count: this.total.labels(labels), duration: this.duration.labels(labels) };
-      this.cache.set(key, c);
-    }
-    c.count.inc();
-    c.duration.observe(seconds);
+    this.requests.observe(method, code, seconds);
   }
 
   /** Starts the `/metrics` server on port (0 = any) and resolves with it once listening. */
