@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, get, startWatchdog, WatchdogProcess } from '../support/watchdog-process';
@@ -12,6 +12,7 @@ describe('watchdog static mode', () => {
     mkdirSync(join(root, 'docs'), { recursive: true });
     writeFileSync(join(root, 'index.html'), '<h1>home</h1>');
     writeFileSync(join(root, 'docs', 'a.json'), '{"a":1}');
+    symlinkSync(join(parent, 'secret.txt'), join(root, 'link.txt'));
     wd = await startWatchdog({ mode: 'static', static_path: root });
   });
   afterAll(async () => {
@@ -26,7 +27,7 @@ describe('watchdog static mode', () => {
     expect([r.status, r.body, r.headers['content-type']]).toEqual([status, body, type]);
   });
 
-  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/docs/..%2f..%2fsecret.txt', '/missing.txt', '/a%00b'])('answers 404 to %s', async (path) => {
+  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/docs/..%2f..%2fsecret.txt', '/missing.txt', '/a%00b', '/link.txt'])('answers 404 to %s', async (path) => {
     const r = await get(wd.port, path);
     expect(r.status).toBe(404);
     expect(r.body).not.toContain('outside');

@@ -1,5 +1,5 @@
 /** `static` mode: serve a folder, never a file outside it. */
-import { createReadStream, stat } from 'node:fs';
+import { createReadStream, realpath, realpathSync, stat } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { durationSince, sendError } from '../respond';
@@ -29,10 +29,16 @@ export function resolveInside(root: string, urlPath: string): string | null {
 
 /** Serves files under static_path with GET and HEAD, `index.html` for folders. */
 export class StaticRunner implements Runner {
-  constructor(private readonly root: string) {}
+  private realRoot: string;
 
-  /** A folder needs no start-up. */
-  async start(): Promise<void> {}
+  constructor(private readonly root: string) {
+    this.realRoot = resolve(root);
+  }
+
+  /** Resolves the folder's real path once, so symbolic links inside it cannot lead out of it. */
+  async start(): Promise<void> {
+    this.realRoot = realpathSync(this.root);
+  }
 
   /** Nothing to stop. */
   async stop(): Promise<void> {}
@@ -40,8 +46,15 @@ export class StaticRunner implements Runner {
   /** Streams the file the path names, or answers 404/405. */
   handle(req: IncomingMessage, res: ServerResponse, start: number): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'method_not_allowed', 'static mode serves GET and HEAD only', start);
-    const path = resolveInside(this.root, req.url as string);
-    if (!path) return sendError(res, 404, 'not_found', 'no such file', start);
+    const asked = resolveInside(this.root, req.url as string);
+    if (!asked) return sendError(res, 404, 'not_found', 'no such file', start);
+    realpath(asked, (e, path) => {
+      if (e || (path !== this.realRoot && !path.startsWith(this.realRoot + sep))) return sendError(res, 404, 'not_found', 'no such file', start);
+      this.serve(path, req, res, start);
+    });
+  }
+
+  private serve(path: string, req: IncomingMessage, res: ServerResponse, start: number): void {
     stat(path, (err, st) => {
       if (!err && st.isDirectory()) return this.send(join(path, 'index.html'), req, res, start);
       if (err || !st.isFile()) return sendError(res, 404, 'not_found', 'no such file', start);
