@@ -8,13 +8,17 @@ fi
 
 build() { # build TAG BINARY ENTRYPOINT-JSON EXTRA-DIRS...
   local tag=$1 bin=$2 entry=$3; shift 3
+  local recipe; recipe="$(dpkg -S "$bin" 2>/dev/null | cut -d: -f1)-$(sha256sum "$bin" | cut -c1-12)-r1"
+  if [ "$(docker image inspect -f '{{index .Config.Labels "com.skep.recipe"}}' "$tag" 2>/dev/null)" = "$recipe" ]; then
+    echo "$tag is up to date"; return 0
+  fi
   local root; root=$(mktemp -d)
   base_rootfs "$root"
   copy_with_libs "$root" "$bin"
   for d in "$@"; do mkdir -p "$root$(dirname "$d")"; cp -a "$d" "$root$d"; done
   mkdir -p "$root/prometheus" "$root/alertmanager" "$root/etc/prometheus"
   chmod 777 "$root/prometheus" "$root/alertmanager"
-  import_rootfs "$root" "$tag" --change "ENTRYPOINT $entry" --change 'WORKDIR /'
+  import_rootfs "$root" "$tag" --change "ENTRYPOINT $entry" --change 'WORKDIR /' --change "LABEL com.skep.recipe=$recipe"
   rm -rf "$root"
   echo "built $tag"
 }

@@ -61,7 +61,7 @@ export function makeServiceSpec(fn: FunctionDeployment, opts: SpecOptions): Dock
       ...(opts.forceUpdate !== undefined ? { ForceUpdate: opts.forceUpdate } : {}),
     },
     Mode: { Replicated: { Replicas: opts.replicas ?? minReplicas(labels) } },
-    UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: 5 * SECOND },
+    UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: 2 * SECOND },
     RollbackConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'pause' },
     EndpointSpec: { Mode: opts.endpointMode },
   };
