@@ -8,7 +8,7 @@ const forkFn = `${process.execPath} ${join(FIXTURES, 'fork-fn.js')}`;
 describe('watchdog fork mode', () => {
   let wd: WatchdogProcess;
   beforeAll(async () => {
-    wd = await startWatchdog({ mode: 'fork', fprocess: forkFn, exec_timeout: '2s', combine_output: 'false' });
+    wd = await startWatchdog({ mode: 'fork', fprocess: forkFn, exec_timeout: '20s', combine_output: 'false' });
   });
   afterAll(async () => {
     await wd?.stop();
@@ -39,13 +39,21 @@ describe('watchdog fork mode', () => {
     await waitFor(() => wd.lines.some((l) => / stderr: line two$/.test(l)), 'stderr line in the logs');
   });
 
-  it('kills the process and its children after exec_timeout and answers 504', async () => {
-    const pidfile = join(mkdtempSync(join(tmpdir(), 'skep-fork-')), 'pids');
-    const r = await get(wd.port, `/sleep?pidfile=${encodeURIComponent(pidfile)}`);
-    expect([r.status, r.headers['x-skep-internal']]).toEqual([504, 'watchdog']);
-    const pids = readFileSync(pidfile, 'utf8').split(' ').map(Number);
-    expect(pids).toHaveLength(2);
-    await waitFor(() => pids.every(processGone), 'forked process and grandchild gone');
+});
+
+describe('watchdog fork mode exec_timeout', () => {
+  it('kills the process and its children and answers 504', async () => {
+    const wd = await startWatchdog({ mode: 'fork', fprocess: `sh ${join(FIXTURES, 'fork-sleep.sh')}`, exec_timeout: '3s' });
+    try {
+      const pidfile = join(mkdtempSync(join(tmpdir(), 'skep-fork-')), 'pids');
+      const r = await get(wd.port, `/sleep?pidfile=${pidfile}`);
+      expect([r.status, r.headers['x-skep-internal']]).toEqual([504, 'watchdog']);
+      const pids = readFileSync(pidfile, 'utf8').trim().split(' ').map(Number);
+      expect(pids).toHaveLength(2);
+      await waitFor(() => pids.every(processGone), 'forked process and grandchild gone');
+    } finally {
+      await wd.stop();
+    }
   });
 });
 

@@ -17,7 +17,7 @@ async function startHttp(extra: Record<string, string> = {}, waitReady = true): 
 describe('watchdog http mode', () => {
   let wd: WatchdogProcess;
   beforeAll(async () => {
-    wd = await startHttp({ exec_timeout: '1s', prefix_logs: 'false' });
+    wd = await startHttp({ exec_timeout: '3s', prefix_logs: 'false' });
   });
   afterAll(async () => {
     await wd?.stop();

@@ -7,7 +7,7 @@ const handler = join(FIXTURES, 'handler.js');
 describe('watchdog inproc mode', () => {
   let wd: WatchdogProcess;
   beforeAll(async () => {
-    wd = await startWatchdog({ mode: 'inproc', handler_path: handler, exec_timeout: '1s' });
+    wd = await startWatchdog({ mode: 'inproc', handler_path: handler, exec_timeout: '3s' });
   });
   afterAll(async () => {
     await wd?.stop();
@@ -82,7 +82,7 @@ describe('watchdog max_inflight', () => {
   it('answers 429 at once above the limit, and /_/ready says 429 too', async () => {
     const wd = await startWatchdog({ mode: 'inproc', handler_path: handler, max_inflight: '1' });
     try {
-      const slow = get(wd.port, '/sleep?ms=3000');
+      const slow = get(wd.port, '/sleep?ms=5000');
       await waitFor(async () => (await get(wd.port, '/_/ready')).status === 429, 'one request in flight');
       const r = await get(wd.port, '/text');
       expect(r.status).toBe(429);
@@ -99,7 +99,7 @@ describe('watchdog max_inflight', () => {
 describe('watchdog SIGTERM', () => {
   it('finishes every in-flight request, removes the lock file and exits 0', async () => {
     const wd = await startWatchdog({ mode: 'inproc', handler_path: handler, max_inflight: '5' });
-    const pending = Array.from({ length: 5 }, () => get(wd.port, '/sleep?ms=1500'));
+    const pending = Array.from({ length: 5 }, () => get(wd.port, '/sleep?ms=5000'));
     await waitFor(async () => (await get(wd.port, '/_/ready')).status === 429, 'five requests in flight');
     wd.proc.kill('SIGTERM');
     await waitFor(() => !existsSync(wd.lockPath), 'lock file removed');
