@@ -24,10 +24,10 @@ afterAll(async () => {
 
 describe('skep up', () => {
   it('builds the local bundles, deploys every function and prints each URL', async () => {
-    // --local: the tests never depend on (or leave images in) a Docker engine that happens to be reachable
-    const r = await run(['up', '-f', project.stackFile, '--local']);
+    // The gateway runs processes (local provider), so up builds no image even when a Docker engine is reachable.
+    const r = await run(['up', '-f', project.stackFile]);
     expect(r).toMatchObject({ code: 0 });
-    expect(r.stderr).toContain('checking local bundles');
+    expect(r.stderr).toContain('Local provider: checking the local bundles (handler folders); no images are built.');
     expect(r.stderr).toMatch(/echoit: local bundle ready \(echoit\/handler\.js\)/);
     for (const n of ['echoit', 'hello', 'chatty']) expect(r.stdout).toMatch(new RegExp(`${n}\\s+created\\s+${gw.url}/function/${n}`));
   });

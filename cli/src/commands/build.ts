@@ -47,7 +47,11 @@ export async function buildAll(ctx: Context, flags: BuildFlags): Promise<(BuildR
   const docker = new Docker();
   const useDocker = !flags.local && (await dockerReachable(docker, ctx.io.env));
   if (flags.docker && !useDocker) throw new UsageError('--docker: no Docker engine is reachable (DOCKER_HOST or /var/run/docker.sock)');
-  if (!ctx.out.json) ctx.out.note(useDocker ? 'Building images with the Docker engine.' : 'No Docker engine in use: checking local bundles for the local provider.');
+  if (!ctx.out.json) {
+    if (useDocker) ctx.out.note('Building images with the Docker engine.');
+    else if (flags.local) ctx.out.note('Local provider: checking the local bundles (handler folders); no images are built.');
+    else ctx.out.note('No Docker engine reachable: checking the local bundles for the local provider.');
+  }
   const baseImage = useDocker ? await chooseBaseImage(docker, flags.baseImage || ctx.io.env.SKEP_BASE_IMAGE) : undefined;
   const results: (BuildResult & { error?: string })[] = [];
   for (const fn of fns) {

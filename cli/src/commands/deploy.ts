@@ -47,7 +47,7 @@ export function registerDeployCommands(program: Command, wrap: Wrap): void {
     .option('--skip-deploy', 'build only')
     .action(
       wrap(async (ctx: Context, flags: DeployFlags & BuildFlags & { cache?: boolean; skipDeploy?: boolean }) => {
-        const built = await buildAll(ctx, { ...flags, noCache: flags.cache === false });
+        const built = await buildAll(ctx, { ...flags, local: flags.local || (!flags.docker && (await gatewayRunsProcesses(ctx))), noCache: flags.cache === false });
         const ok = built.filter((b) => !b.error).map((b) => b.name);
         const buildFailed = ok.length < built.length;
         if (flags.skipDeploy || !ok.length) return buildFailed ? 1 : 0;
@@ -55,6 +55,17 @@ export function registerDeployCommands(program: Command, wrap: Wrap): void {
         return buildFailed ? 1 : code;
       }),
     );
+}
+
+/** True when the gateway's provider runs functions as local processes, so images would be of no use to it. */
+async function gatewayRunsProcesses(ctx: Context): Promise<boolean> {
+  try {
+    const info = await ctx.client().info();
+    return info.provider?.orchestration === 'process';
+  } catch {
+    // deploy will report an unreachable or refusing gateway; the build itself does not need it
+    return false;
+  }
 }
 
 function overridesFrom(flags: DeployFlags): DeployOverrides {
