@@ -3,6 +3,8 @@
  * calls to a function at zero, the autoscaler's reaction to a load step, and the Prometheus alert path with 1 s intervals.
  * Each figure is printed beside a baseline measured in the same run. Bounded to about a minute.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { loadCatalog } from '../../gateway/src/providers/local/catalog';
@@ -108,6 +110,56 @@ async function alertPath(gw: ScalingGateway): Promise<void> {
   }
 }
 
+/** The stack's gateway on Swarm, when it runs here (SKEP_GATEWAY_URL, password from SKEP_PASSWORD or swarm:up's file). */
+async function swarmGateway(): Promise<{ url: string; auth: string } | null> {
+  const url = process.env.SKEP_GATEWAY_URL ?? 'http://127.0.0.1:8080';
+  const file = resolve(ROOT, '.skep/swarm/basic-auth-password');
+  const password = process.env.SKEP_PASSWORD ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : '');
+  if (!password || (await call(`${url}/healthz`)).status !== 200) return null;
+  const info = await call(`${url}/system/info`, { auth: `admin:${password}` });
+  return info.body.includes('swarm') ? { url, auth: `admin:${password}` } : null;
+}
+
+async function swarm(): Promise<void> {
+  const gw = await swarmGateway();
+  if (!gw) return console.log('swarm: skipped (no Skep gateway on Swarm answers; run npm run swarm:up)');
+  const api = (method: string, path: string, body?: unknown) => call(`${gw.url}${path}`, { method, auth: gw.auth, body: body === undefined ? undefined : JSON.stringify(body) });
+  const st = async (fn: string) => JSON.parse((await api('GET', `/system/function/${fn}`)).body) as { replicas: number; availableReplicas: number };
+  const zero = `bench-zero-${process.pid}`;
+  const auto = `bench-auto-${process.pid}`;
+  try {
+    await api('POST', '/system/functions', { service: zero, image: 'skep/echoit:latest', labels: { 'com.openfaas.scale.min': '0', 'com.skep.test': 'true' } });
+    await until(async () => (await st(zero)).replicas === 0, 20_000, 200);
+    const first = await call(`${gw.url}/function/${zero}`);
+    const warm = await call(`${gw.url}/function/${zero}`);
+    console.log(`swarm: first call to a function at zero ${first.status} in ${ms(first.ms)}  | baseline warm call ${ms(warm.ms)}  | goal < 1 s; OpenFaaS on Swarm ~3 s`);
+    await api('POST', `/system/scale-function/${zero}`, { replicas: 0 });
+    await until(async () => (await st(zero)).availableReplicas === 0, 30_000, 200);
+    const agent = new Agent({ keepAlive: true, maxSockets: 200 });
+    const t0 = performance.now();
+    const results = await Promise.all(Array.from({ length: 200 }, () => call(`${gw.url}/function/${zero}`, { agent })));
+    agent.destroy();
+    console.log(`swarm: burst of 200 concurrent calls at zero: ${results.filter((r) => r.status !== 200).length} failed, all answered in ${ms(performance.now() - t0)}  | goal 0 failed`);
+
+    await api('POST', '/system/functions', { service: auto, image: 'skep/sleep:latest', labels: { 'com.skep.scale.target': '2', 'com.openfaas.scale.max': '3', 'com.skep.test': 'true' } });
+    await until(async () => (await st(auto)).availableReplicas === 1, 45_000, 200);
+    let stop = false;
+    const l0 = Date.now();
+    const workers = Array.from({ length: 8 }, async () => {
+      while (!stop && Date.now() - l0 < 50_000) await call(`${gw.url}/function/${auto}?ms=500`);
+    });
+    const up = await until(async () => (await st(auto)).replicas > 1, 20_000, 100);
+    const tUp = Date.now() - l0;
+    const ready = await until(async () => (await st(auto)).availableReplicas > 1, 45_000, 100);
+    const tReady = Date.now() - l0;
+    stop = true;
+    await Promise.all(workers);
+    console.log(`swarm: autoscaler load step → first scale-up ${up ? ms(tUp) : 'none in 20 s'}, → new task ready ${ready ? ms(tReady) : 'not within 45 s'}  | goals < 2 s and < 5 s`);
+  } finally {
+    for (const fn of [zero, auto]) await api('DELETE', '/system/functions', { functionName: fn });
+  }
+}
+
 /** Runs every scaling measurement and prints the figures. */
 export async function run(): Promise<void> {
   const gw = await scalingGateway({ idleCheckIntervalMs: 600_000, autoscalerIntervalMs: 1000 }, undefined, await provider());
@@ -118,4 +170,5 @@ export async function run(): Promise<void> {
   } finally {
     await gw.close();
   }
+  await swarm();
 }

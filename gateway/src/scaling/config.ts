@@ -19,7 +19,7 @@ const positive = (raw: string): number | Error => {
 
 /** The table of scaling variables (rendered into the README's scaling section). */
 export const scalingEnvSpec: EnvSpec<ScalingConfig> = {
-  scaleFromZeroTimeoutMs: { name: 'scale_from_zero_timeout', description: 'Longest a call waits for a function to wake from zero; past it, 503 with `Retry-After`.', default: 30_000, shownDefault: showDuration(30_000), parse: positive },
+  scaleFromZeroTimeoutMs: { name: 'scale_from_zero_timeout', description: 'Longest a call waits for a function to wake from zero; past it, 503 with `Retry-After`.', default: 60_000, shownDefault: showDuration(60_000), parse: positive },
   scaleFromZeroQueue: { name: 'scale_from_zero_queue', description: 'Calls held per waking function at most; more get 429 with `Retry-After`.', default: 1000, parse: parsers.int(1, 1_000_000) },
   idleCheckIntervalMs: { name: 'idle_check_interval', description: 'How often functions that allow zero are checked for idleness (`com.skep.scale.idle`).', default: 10_000, shownDefault: showDuration(10_000), parse: positive },
   autoscaler: { name: 'autoscaler', description: 'Run Skep\'s concurrency autoscaler for functions labelled `com.skep.scale.target`.', default: true, parse: parsers.bool },
