@@ -57,7 +57,7 @@ export type GatewayApp = ((req: IncomingMessage, res: ServerResponse) => void) &
 export function buildApp(deps: AppDeps): GatewayApp {
   const { config, provider } = deps;
   const logger = deps.logger ?? pino({ level: config.logLevel });
-  const invoker = new Invoker({ provider, upstreamTimeoutMs: config.upstreamTimeoutMs, maxBodyBytes: config.maxInvokeBodyBytes });
+  const invoker = new Invoker({ provider, upstreamTimeoutMs: config.upstreamTimeoutMs, maxBodyBytes: config.maxInvokeBodyBytes, engine: config.proxyEngine });
   const metrics = new GatewayMetrics(provider, invoker);
   const context: RouteContext = { config, provider, invoker, metrics, logger };
   const extensions = deps.extensions ?? [];

@@ -25,6 +25,7 @@ export interface GatewayConfig extends ScalingConfig, AsyncConfig {
   watchdogPath: string;
   scaleFromZero: boolean;
   logLevel: string;
+  proxyEngine: 'node' | 'http-proxy-3';
 }
 
 /** Root of the package, whether running from sources (gateway/src) or from dist (dist/gateway/src). */
@@ -57,6 +58,7 @@ export const gatewayEnvSpec: EnvSpec<GatewayConfig> = {
   watchdogPath: { name: 'watchdog_path', description: 'Local provider: the watchdog program each replica runs.', default: resolve(ROOT, 'dist/watchdog/src/main.js'), shownDefault: '`dist/watchdog/src/main.js`', parse: parsers.string },
   scaleFromZero: { name: 'scale_from_zero', description: 'Hold a call to a function with no ready replica while it is scaled up.', default: true, parse: parsers.bool },
   logLevel: { name: 'log_level', description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
+  proxyEngine: { name: 'proxy_engine', description: 'Forwarder of `/function/*` calls: `node` (a lean `node:http` pipe) or `http-proxy-3` (slower in `npm run bench`; kept for comparison).', default: 'node', parse: parsers.oneOf<'node' | 'http-proxy-3'>('node', 'http-proxy-3') },
   ...scalingEnvSpec,
   ...asyncEnvSpec,
 };

@@ -1,11 +1,13 @@
 /**
- * Gateway bench: the echoit function called directly (its watchdog) vs through the gateway vs through a bare
- * http-proxy-3 server, at concurrency 1, 10 and 50 on loopback; plus the gateway's idle RSS.
+ * Gateway bench: the echoit function called directly (its watchdog), through the gateway with each proxy engine
+ * (`node`, `http-proxy-3`) and through a bare http-proxy-3 server, at concurrency 1, 10 and 50 on loopback;
+ * plus the gateway's idle RSS.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Agent, request } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 
 const ROOT = __dirname.split(/[\\/]/).includes('dist') ? resolve(__dirname, '../../..') : resolve(__dirname, '../..');
@@ -71,45 +73,62 @@ async function cannon(url: string, connections: number, seconds: number): Promis
 
 const fmt = (x: number, d = 2) => x.toFixed(d).padStart(8);
 
+/** A stack file holding only echoit, so the second gateway starts one replica. */
+function echoStack(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'skep-bench-'));
+  writeFileSync(join(dir, 'stack.yml'), `functions:\n  echoit:\n    lang: node\n    handler: ${resolve(ROOT, 'functions/echoit')}\n    image: skep/echoit:latest\n`);
+  return join(dir, 'stack.yml');
+}
+
+async function compare(targets: [string, string, number | undefined][]): Promise<void> {
+  console.log('target          conc      req/s   p50 ms   p99 ms   vs direct');
+  for (const [, url] of targets) await cannon(url, 10, 1); // warm-up
+  let base = 0;
+  for (const [name, url] of targets) {
+    const r = await serialLatency(url, 2000);
+    if (name === 'direct') base = r.p50;
+    console.log(`${name.padEnd(15)} ${'1'.padStart(4)} ${fmt(r.rps, 0)} ${fmt(r.p50, 3)} ${fmt(r.p99, 3)}   +${((r.p50 - base) * 1000).toFixed(0)} µs at p50`);
+  }
+  for (const c of [10, 50]) {
+    for (const [name, url, pid] of targets) {
+      const cpu0 = pid ? cpuMs(pid) : 0;
+      const r = await cannon(url, c, 3);
+      const cpu = pid ? `, proxy CPU ${(((cpuMs(pid) - cpu0) * 1000) / (r.rps * 3)).toFixed(0)} µs/call` : '';
+      if (name === 'direct') base = r.rps;
+      console.log(`${name.padEnd(15)} ${String(c).padStart(4)} ${fmt(r.rps, 0)} ${fmt(r.p50, 0)} ${fmt(r.p99, 0)}   ${((r.rps / base) * 100).toFixed(0)}% of direct throughput${cpu}${r.errors ? ` (${r.errors} errors)` : ''}`);
+    }
+  }
+}
+
 /** Runs the bench and prints a table. */
 export async function run(): Promise<void> {
-  const gw = await startProcess([resolve(ROOT, 'dist/gateway/src/main.js')], { port: '0', log_level: 'warn', stack_file: resolve(ROOT, 'functions/stack.yml') }, /Skep gateway on (\S+) with/);
-  const children: ChildProcess[] = [gw.child];
+  const main = resolve(ROOT, 'dist/gateway/src/main.js');
+  const stack = echoStack();
+  const children: ChildProcess[] = [];
   try {
-    const gwUrl = gw.match[1];
-    await new Promise((r) => setTimeout(r, 2000));
-    const idleRss = rss(gw.child.pid!);
+    const gw = await startProcess([main], { port: '0', log_level: 'warn', stack_file: resolve(ROOT, 'functions/stack.yml') }, /Skep gateway on (\S+) with/);
+    children.push(gw.child);
+    await new Promise((r) => setTimeout(r, 1500));
+    console.log(`gateway idle RSS with the 7 sample functions deployed: ${rss(gw.child.pid!).toFixed(1)} MB (goal < 80 MB)`);
+    const gwHp3 = await startProcess([main], { port: '0', log_level: 'warn', stack_file: stack, proxy_engine: 'http-proxy-3', scale_from_zero: 'false' }, /Skep gateway on (\S+) with/);
+    children.push(gwHp3.child);
     const direct = `http://127.0.0.1:${replicaPort(gw.child.pid!, 'echoit')}`;
     const hp3 = await startProcess([resolve(ROOT, 'dist/test/bench/_http-proxy-3.js')], { TARGET: direct }, /listening on (\d+)/);
     children.push(hp3.child);
-    const targets: [string, string][] = [['direct', `${direct}/`], ['gateway', `${gwUrl}/function/echoit`], ['http-proxy-3', `http://127.0.0.1:${hp3.match[1]}/function/echoit`]];
-    console.log(`gateway idle RSS with the 7 sample functions deployed: ${idleRss.toFixed(1)} MB (goal < 80 MB)`);
-    console.log('target         conc      req/s   p50 ms   p99 ms   vs direct');
-    for (const [, url] of targets) await cannon(url, 10, 1); // warm-up
-    const c1: Record<string, { rps: number; p50: number; p99: number }> = {};
-    for (const [name, url] of targets) {
-      c1[name] = await serialLatency(url, 3000);
-      console.log(`${name.padEnd(14)} ${'1'.padStart(4)} ${fmt(c1[name].rps, 0)} ${fmt(c1[name].p50, 3)} ${fmt(c1[name].p99, 3)}   +${((c1[name].p50 - c1.direct.p50) * 1000).toFixed(0)} µs p50`);
-    }
-    const pids: Record<string, number | undefined> = { direct: undefined, gateway: gw.child.pid, 'http-proxy-3': hp3.child.pid };
-    for (const c of [10, 50]) {
-      let base = 0;
-      for (const [name, url] of targets) {
-        const pid = pids[name];
-        const cpu0 = pid ? cpuMs(pid) : 0;
-        const r = await cannon(url, c, 5);
-        const cpu = pid ? `, proxy CPU ${(((cpuMs(pid) - cpu0) * 1000) / (r.rps * 5)).toFixed(0)} µs/call` : '';
-        if (name === 'direct') base = r.rps;
-        console.log(`${name.padEnd(14)} ${String(c).padStart(4)} ${fmt(r.rps, 0)} ${fmt(r.p50, 0)} ${fmt(r.p99, 0)}   ${((r.rps / base) * 100).toFixed(0)}% of direct throughput${cpu}${r.errors ? ` (${r.errors} errors)` : ''}`);
-      }
-    }
-    console.log(`gateway RSS after the load: ${rss(gw.child.pid!).toFixed(1)} MB`);
+    await compare([
+      ['direct', `${direct}/`, undefined],
+      ['gateway', `${gw.match[1]}/function/echoit`, gw.child.pid],
+      ['gateway (hp3)', `${gwHp3.match[1]}/function/echoit`, gwHp3.child.pid],
+      ['bare hp3', `http://127.0.0.1:${hp3.match[1]}/function/echoit`, hp3.child.pid],
+    ]);
+    console.log(`gateway RSS after the load: ${rss(gw.child.pid!).toFixed(1)} MB; load average now ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   } finally {
     for (const c of children.reverse()) {
       const gone = new Promise((r) => c.once('exit', r));
       c.kill('SIGTERM');
       await gone;
     }
+    rmSync(resolve(stack, '..'), { recursive: true, force: true });
   }
 }
 

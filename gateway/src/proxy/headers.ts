@@ -1,5 +1,5 @@
 /** Header rules of the forwarding proxy: hop-by-hop headers dropped both ways, call headers added. */
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) plus `host`, which is set for the upstream. */
 const HOP = new Set(['connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
@@ -45,6 +45,12 @@ export function clientResponseHeaders(raw: string[], call: CallHeaders, echoCall
   if (echoCallId && !hasCallId) out.push('X-Call-Id', call.callId);
   out.push('X-Start-Time', call.startNs);
   return out;
+}
+
+/** Removes hop-by-hop headers from a function's response headers (http-proxy-3 then copies the rest). */
+export function stripHopByHop(headers: IncomingHttpHeaders): void {
+  const listed = connectionTokens(headers.connection);
+  for (const key of Object.keys(headers)) if ((HOP.has(key) && key !== 'host') || listed?.has(key)) delete headers[key];
 }
 
 /** Unix time in nanoseconds as a decimal string, as OpenFaaS's X-Start-Time. */

@@ -6,7 +6,9 @@ import { NotFoundError, SkepError, UnavailableError } from '../errors';
 import { sendError, toSkepError } from '../http/error-handler';
 import type { Endpoint, Provider } from '../providers/provider';
 import { Balancer } from './balancer';
-import { forward } from './forward';
+import type { Forwarder } from './call';
+import { NodeForwarder } from './forward';
+import type * as Hp3 from './forward-http-proxy-3';
 import { nowNs } from './headers';
 import { parseInvokeUrl } from './invoke-url';
 
@@ -44,18 +46,25 @@ export interface InvokerOptions {
   provider: Provider;
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
+  /** `node` (default, the lean forwarder) or `http-proxy-3`. */
+  engine?: 'node' | 'http-proxy-3';
 }
 
 /** Handles calls to functions; exposes in-flight counts and an injectable endpoint choice. */
 export class Invoker {
   readonly balancer = new Balancer();
   readonly agent = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
+  private readonly forwarder: Forwarder;
   private readonly events = new EventEmitter();
   private readonly inFlightByFn = new Map<string, number>();
   private pickEndpoint: PickEndpoint;
 
   constructor(private readonly opts: InvokerOptions) {
     this.events.setMaxListeners(50);
+    // http-proxy-3 is loaded only when chosen, so the default gateway does not carry it.
+    this.forwarder = opts.engine === 'http-proxy-3'
+      ? new (require('./forward-http-proxy-3') as typeof Hp3).HttpProxy3Forwarder(this.agent)
+      : new NodeForwarder(this.agent);
     this.pickEndpoint = (name) => this.leastBusy(name);
   }
 
@@ -131,8 +140,8 @@ export class Invoker {
     const call = { callId: typeof clientCallId === 'string' && clientCallId ? clientCallId : randomUUID(), startNs: c.startNs };
     this.balancer.acquire(ep.url);
     try {
-      const opts = { agent: this.agent, timeoutMs: this.opts.upstreamTimeoutMs, maxBodyBytes: this.opts.maxBodyBytes, path: c.path, call, echoCallId: call.callId !== clientCallId };
-      outcome.status = await forward(req, res, ep, opts);
+      const opts = { timeoutMs: this.opts.upstreamTimeoutMs, maxBodyBytes: this.opts.maxBodyBytes, path: c.path, call, echoCallId: call.callId !== clientCallId };
+      outcome.status = await this.forwarder.forward(req, res, ep, opts);
     } finally {
       this.balancer.release(ep.url);
     }
@@ -158,6 +167,7 @@ export class Invoker {
 
   /** Drops pooled upstream connections. */
   close(): void {
+    this.forwarder.close();
     this.agent.destroy();
   }
 }

@@ -13,13 +13,18 @@ const echoHeaders: Parameters<typeof upstream>[0] = (req, res) => {
 
 async function withFunction(handler: Parameters<typeof upstream>[0], config = {}) {
   const up = await upstream(handler);
-  const gw = fakeGateway(config);
+  const gw = fakeGateway({ proxyEngine: engine, ...config });
   await gw.provider.deploy(deployment('echo'));
   gw.provider.setEndpoints('echo', [{ id: 'echo-0', url: up.url }]);
   return { ...gw, up };
 }
 
-describe('/function/:name', () => {
+let engine: 'node' | 'http-proxy-3' = 'node';
+
+describe.each(['node', 'http-proxy-3'] as const)('/function/:name (proxy_engine=%s)', (eng) => {
+  beforeAll(() => {
+    engine = eng;
+  });
   let up: Upstream | undefined;
   afterEach(async () => up?.close());
 
@@ -71,7 +76,7 @@ describe('/function/:name', () => {
   });
 
   it('returns 404 JSON for an unknown or invalid function name', async () => {
-    const { app } = fakeGateway();
+    const { app } = fakeGateway({ proxyEngine: engine });
     for (const path of ['/function/nope', '/function/Bad_Name', '/function/x.other-ns']) {
       const res = await request(app).get(path).expect(404);
       expect(res.body.code).toBe('not_found');
@@ -80,7 +85,7 @@ describe('/function/:name', () => {
   });
 
   it('returns 503 when no replica is ready', async () => {
-    const { app, provider } = fakeGateway();
+    const { app, provider } = fakeGateway({ proxyEngine: engine });
     await provider.deploy(deployment('echo'));
     const res = await request(app).get('/function/echo').expect(503);
     expect(res.body.code).toBe('no_replica');
@@ -92,7 +97,7 @@ describe('/function/:name', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     const port = (srv.address() as { port: number }).port;
     await new Promise((r) => srv.close(r));
-    const { app, provider } = fakeGateway();
+    const { app, provider } = fakeGateway({ proxyEngine: engine });
     await provider.deploy(deployment('echo'));
     provider.setEndpoints('echo', [{ id: 'x', url: `http://127.0.0.1:${port}` }]);
     const res = await request(app).post('/function/echo').send('x').expect(502);
@@ -134,7 +139,7 @@ describe('/function/:name', () => {
 
   it('lets an extension wrap the endpoint choice', async () => {
     const up2 = await upstream((_req, res) => res.end('from the wrapper'));
-    const { app, provider } = fakeGateway({}, {
+    const { app, provider } = fakeGateway({ proxyEngine: engine }, {
       extensions: [{ name: 'test', wrapPick: (next) => async (name, signal) => (name === 'cold' ? { id: 'w', url: up2.url } : next(name, signal)) }],
     });
     await provider.deploy(deployment('cold'));
@@ -145,7 +150,7 @@ describe('/function/:name', () => {
   it('does not forward a call whose client left while the endpoint was being chosen', async () => {
     let hits = 0;
     const up2 = await upstream((_req, res) => { hits++; res.end('late'); });
-    const { app, provider } = fakeGateway({}, {
+    const { app, provider } = fakeGateway({ proxyEngine: engine }, {
       extensions: [{ name: 'hold', wrapPick: () => (_name, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ id: 'w', url: up2.url }))) }],
     });
     await provider.deploy(deployment('cold'));

@@ -17,7 +17,7 @@ function call(url: string, agent: Agent, body?: Readable, method = 'GET'): Promi
   });
 }
 
-describe('/function/:name streaming and balancing', () => {
+describe.each(['node', 'http-proxy-3'] as const)('/function/:name streaming and balancing (proxy_engine=%s)', (engine) => {
   const cleanups: (() => Promise<void>)[] = [];
   let upstreams: Upstream[] = [];
   afterEach(async () => {
@@ -27,7 +27,7 @@ describe('/function/:name streaming and balancing', () => {
     const ups: Upstream[] = [];
     for (const h of handlers) ups.push(await upstream(h));
     upstreams = ups;
-    const { app, provider } = fakeGateway();
+    const { app, provider } = fakeGateway({ proxyEngine: engine });
     await provider.deploy(deployment('echo'));
     provider.setEndpoints('echo', ups.map((u, i) => ({ id: `r${i}`, url: u.url })));
     const gw = await listen(app);
