@@ -36,6 +36,9 @@ export class NatsQueue implements JobQueue {
   private readonly ready: Promise<{ nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager; jobs: KV; idem: KV; leases: KV }>;
   private readonly consumers = new Set<string>();
   private readonly lastReclaim = new Map<string, number>();
+  /** Function of each job this instance holds, so heartbeats and completions skip the key lookup. */
+  private readonly held = new Map<string, string>();
+  private leaseFns: { at: number; fns: string[] } = { at: -Infinity, fns: [] };
   private readonly stream: string;
   private readonly subject: string;
 
@@ -134,13 +137,15 @@ export class NatsQueue implements JobQueue {
       return null;
     }
     await m.ackAck();
+    this.held.set(id, fn);
     return next;
   }
 
   /** Takes over jobs whose lease lapsed (holder gone); clears lease entries left without a running job. */
   private async reclaim(fn: string, owner: string): Promise<Job | null> {
     const now = this.clock.now();
-    if ((this.lastReclaim.get(fn) ?? -Infinity) + this.leaseMs / 4 > now) return null;
+    // Looking for lapsed leases lists keys, which costs the server a consumer: at most every quarter lease (≥ 1 s).
+    if ((this.lastReclaim.get(fn) ?? -Infinity) + Math.max(this.leaseMs / 4, 1000) > now) return null;
     this.lastReclaim.set(fn, now);
     const { leases } = await this.ready;
     for (const key of await this.keys(leases, `${fn}.*`)) {
@@ -159,14 +164,17 @@ export class NatsQueue implements JobQueue {
         continue; // another gateway reclaimed it first
       }
       const next: Job = { ...cur.value, attempts: cur.value.attempts + 1, leaseOwner: owner, leaseUntil: now + this.leaseMs, interrupted: true, updatedAt: now };
-      if (await this.cas(fn, next, cur.revision)) return next;
+      if (await this.cas(fn, next, cur.revision)) {
+        this.held.set(id, fn);
+        return next;
+      }
     }
     return null;
   }
 
   async heartbeat(id: string, owner: string): Promise<boolean> {
     const { leases } = await this.ready;
-    const fn = await this.fnOf(id);
+    const fn = this.held.get(id) ?? (await this.fnOf(id));
     if (!fn) return false;
     const e = await leases.get(`${fn}.${id}`);
     if (!e || e.operation !== 'PUT' || e.json<LeaseEntry>().owner !== owner) return false;
@@ -194,7 +202,8 @@ export class NatsQueue implements JobQueue {
 
   /** Ends a lease held by `owner` with one CAS write; the lease entry goes after (a lapsed one is cleared by reclaim). */
   private async finish(id: string, owner: string, set: Partial<Job>, outcome: Outcome, keepLease = false): Promise<Job> {
-    const fn = await this.fnOf(id);
+    const fn = this.held.get(id) ?? (await this.fnOf(id));
+    this.held.delete(id);
     for (let i = 0; fn && i < 5; i++) {
       const cur = await this.read(fn, id);
       if (!cur || cur.value.state !== 'running' || cur.value.leaseOwner !== owner) break;
@@ -276,8 +285,17 @@ export class NatsQueue implements JobQueue {
     return out;
   }
 
+  /** Functions with ready messages, plus (listed at most every quarter lease) those with running jobs to reclaim. */
   async activeFunctions(): Promise<string[]> {
-    return Object.keys(await this.depth());
+    const { jsm, leases } = await this.ready;
+    const info = await jsm.streams.info(this.stream, { subjects_filter: `${this.subject}.*` });
+    const fns = new Set(Object.entries(info.state.subjects ?? {}).filter(([, n]) => n > 0).map(([subj]) => subj.slice(this.subject.length + 1)));
+    const now = this.clock.now();
+    if (this.leaseFns.at + Math.max(this.leaseMs / 4, 1000) <= now) {
+      this.leaseFns = { at: now, fns: [...new Set((await this.keys(leases, '>')).map((k) => k.slice(0, k.indexOf('.'))))] };
+    }
+    for (const fn of this.leaseFns.fns) fns.add(fn);
+    return [...fns];
   }
 
   async close(): Promise<void> {
@@ -326,7 +344,14 @@ export class NatsQueue implements JobQueue {
   /** Collects the keys matching `filter` before any other call (reading while iterating cut the listing short). */
   private async keys(kv: KV, filter: string): Promise<string[]> {
     const out: string[] = [];
-    for await (const k of await kv.keys(filter)) out.push(k);
+    const it = await kv.keys(filter);
+    // A listing that stalls (a lost message on an overloaded server) must not hang its caller forever.
+    const timer = setTimeout(() => it.stop(new Error(`listing keys ${filter} timed out`)), 15_000);
+    try {
+      for await (const k of it) out.push(k);
+    } finally {
+      clearTimeout(timer);
+    }
     return out;
   }
 }

@@ -5,6 +5,8 @@ import { functionSettings, loadAsyncConfig } from '../../../gateway/src/async/co
 import { SqliteQueue } from '../../../gateway/src/async/sqlite-queue';
 import { AsyncWorker } from '../../../gateway/src/async/worker';
 import type { Job, JobQueue } from '../../../gateway/src/async/queue';
+import { NatsQueue } from '../../../gateway/src/async/nats-queue';
+import { NatsServer, startNatsServer } from '../../support/nats-server';
 
 interface Seen { fn: string; method: string; url: string; headers: IncomingHttpHeaders; body: string }
 
@@ -32,7 +34,7 @@ function fakeGateway() {
       else if (fn === 'broken') answer(500);
       else if (fn === 'bad') answer(400);
       else if (fn === 'busy') answer(n < 2 ? 429 : 200, undefined, n < 2 ? { 'retry-after': '1' } : {});
-      else if (fn === 'slow') setTimeout(() => answer(200), 1200);
+      else if (fn === 'slow') setTimeout(() => answer(200), 2000);
       else if (fn === 'par') setTimeout(() => answer(200), 100);
       else answer(200, `echo:${Buffer.concat(chunks).toString()}`);
     });
@@ -59,19 +61,38 @@ function callbackServer(failFirst = 0) {
 const listen = (s: Server) => new Promise<string>((r) => s.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
 const close = (s: Server) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); });
 
-async function until<T>(f: () => Promise<T | undefined | null | false>, ms = 15_000): Promise<T> {
+async function until<T>(f: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = await f();
+    const v = await Promise.race([f(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
     if (v) return v;
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
+jest.setTimeout(60_000);
+
 const cfg = loadAsyncConfig({ async_retry_base: '20ms', async_retry_max: '200ms', async_max_attempts: '3' });
 
-describe('AsyncWorker', () => {
+let nats: NatsServer | undefined;
+let prefixes = 0;
+afterAll(async () => {
+  await nats?.stop();
+});
+
+// Leases far shorter than the 2 s "slow" function, so a call outlives several of them.
+const backends: [string, number, () => Promise<JobQueue>][] = [
+  ['SQLite', 300, async () => new SqliteQueue(':memory:', { leaseMs: 300 })],
+  ['NATS JetStream', 900, async () => {
+    nats ??= await startNatsServer();
+    const q = new NatsQueue({ servers: nats.url, leaseMs: 900, recheckMs: 20, prefix: `w${++prefixes}_` });
+    await q.connected();
+    return q;
+  }],
+];
+
+describe.each(backends)('AsyncWorker on %s', (_name, leaseMs, openQueue) => {
   let gw: ReturnType<typeof fakeGateway>;
   let cb: ReturnType<typeof callbackServer>;
   let gwUrl: string;
@@ -81,7 +102,7 @@ describe('AsyncWorker', () => {
   const labels: Record<string, Record<string, string>> = {};
 
   const startWorker = (over: Partial<ConstructorParameters<typeof AsyncWorker>[0]> = {}) => {
-    const w = new AsyncWorker({ queue, gatewayUrl: gwUrl, settings: async (fn) => functionSettings(cfg, labels[fn]), leaseMs: 300,
+    const w = new AsyncWorker({ queue, gatewayUrl: gwUrl, settings: async (fn) => functionSettings(cfg, labels[fn]), leaseMs,
       callTimeoutMs: 10_000, callbackAttempts: 3, callbackTimeoutMs: 2000, pollMs: 20, ...over });
     workers.push(w);
     w.start();
@@ -95,7 +116,7 @@ describe('AsyncWorker', () => {
     cb = callbackServer();
     gwUrl = await listen(gw.server);
     cbUrl = await listen(cb.server);
-    queue = new SqliteQueue(':memory:', { leaseMs: 300 });
+    queue = await openQueue();
   });
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop(2000)));
@@ -134,7 +155,9 @@ describe('AsyncWorker', () => {
   it('retries connection errors and dead-letters after max attempts', async () => {
     startWorker({ gatewayUrl: 'http://127.0.0.1:1' });
     const id = await submit('echo');
-    expect(await finished(id)).toMatchObject({ state: 'dead', attempts: 3, lastStatus: undefined, lastError: expect.any(String), deadReason: expect.stringContaining('3 attempts') });
+    const job = await finished(id);
+    expect(job).toMatchObject({ state: 'dead', attempts: 3, lastError: expect.any(String), deadReason: expect.stringContaining('3 attempts') });
+    expect(job.lastStatus).toBeUndefined();
   });
 
   it('honours 429 and its Retry-After before trying again', async () => {
@@ -168,7 +191,7 @@ describe('AsyncWorker', () => {
     labels.once = { 'com.skep.async.on-interrupt': 'dead-letter' };
     const id = await submit('once');
     await queue.lease('once', 'crashed-gateway');
-    await new Promise((r) => setTimeout(r, 350));
+    await new Promise((r) => setTimeout(r, leaseMs + 50));
     startWorker();
     expect(await finished(id)).toMatchObject({ state: 'dead', deadReason: expect.stringContaining('may have run') });
     expect(gw.seen.filter((s) => s.fn === 'once')).toHaveLength(0);
@@ -177,7 +200,7 @@ describe('AsyncWorker', () => {
   it('runs an interrupted call again by default, marked X-Skep-Redelivered', async () => {
     const id = await submit('echo');
     await queue.lease('echo', 'crashed-gateway');
-    await new Promise((r) => setTimeout(r, 350));
+    await new Promise((r) => setTimeout(r, leaseMs + 50));
     startWorker();
     expect(await finished(id)).toMatchObject({ state: 'succeeded', attempts: 2, interrupted: true });
     expect(gw.seen[0].headers['x-skep-redelivered']).toBe('true');
