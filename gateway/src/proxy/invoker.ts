@@ -62,9 +62,12 @@ export class Invoker {
   constructor(private readonly opts: InvokerOptions) {
     this.events.setMaxListeners(50);
     // http-proxy-3 is loaded only when chosen, so the default gateway does not carry it.
-    this.forwarder = opts.engine === 'http-proxy-3'
-      ? new (require('./forward-http-proxy-3') as typeof Hp3).HttpProxy3Forwarder(this.agent)
-      : new NodeForwarder(this.agent);
+    if (opts.engine === 'http-proxy-3') {
+      const { HttpProxy3Forwarder } = require('./forward-http-proxy-3') as typeof Hp3;
+      this.forwarder = new HttpProxy3Forwarder(this.agent);
+    } else {
+      this.forwarder = new NodeForwarder(this.agent);
+    }
     this.pickEndpoint = (name) => this.leastBusy(name);
   }
 
