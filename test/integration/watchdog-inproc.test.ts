@@ -74,7 +74,8 @@ describe('watchdog inproc mode', () => {
   });
 
   it('answers 405 to a POST on /_/health', async () => {
-    expect((await call(wd.port, 'POST', '/_/health')).status).toBe(405);
+    const r = await call(wd.port, 'POST', '/_/health');
+    expect([r.status, r.headers['x-skep-internal']]).toEqual([405, 'watchdog']);
   });
 });
 
@@ -106,5 +107,15 @@ describe('watchdog SIGTERM', () => {
     const replies = await Promise.all(pending);
     expect(replies.map((r) => `${r.status} ${r.body}`)).toEqual(Array(5).fill('200 slept'));
     expect(await wd.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('watchdog inproc crash', () => {
+  it('exits 1 when the handler throws outside any request, after logging why', async () => {
+    const wd = await startWatchdog({ mode: 'inproc', handler_path: handler });
+    expect((await get(wd.port, '/stray')).status).toBe(200);
+    expect((await wd.exited).code).toBe(1);
+    expect(wd.lines.join('\n')).toContain('uncaught exception: stray async error');
+    expect(existsSync(wd.lockPath)).toBe(false);
   });
 });

@@ -44,6 +44,11 @@ function main(): void {
     log.info({ signal }, 'shutting down');
     void wd.shutdown().then(() => process.exit(0));
   };
+  // A handler's stray async error kills an inproc watchdog: say so, answer what is in flight, and exit 1 to be restarted.
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, `uncaught exception: ${err.message}`);
+    wd.crash(`uncaught exception: ${err.message}`);
+  });
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }

@@ -87,7 +87,7 @@ export class Watchdog {
     const path = url.split('?')[0];
     if (path !== '/_/health' && path !== '/_/ready') return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
+      sendError(res, 405, 'method_not_allowed', `${path} answers GET and HEAD only`);
       return true;
     }
     let status = this.state === 'ready' ? 200 : 503;
