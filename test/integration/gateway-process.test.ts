@@ -83,4 +83,11 @@ describe('npm start (the gateway process with the local provider)', () => {
     expect(await exited).toBe(0);
     expect(replicas.filter(alive)).toEqual([]);
   }, 120_000);
+
+  // Regression: tsc dropped the parentheses of `new (require(...) as T).X()`, so the compiled gateway crashed at start.
+  it('builds the http-proxy-3 engine from the compiled code', () => {
+    const { Invoker } = require(resolve(__dirname, '../../dist/gateway/src/proxy/invoker.js')) as typeof import('../../gateway/src/proxy/invoker');
+    const invoker = new Invoker({ provider: {} as never, upstreamTimeoutMs: 1000, maxBodyBytes: 1, engine: 'http-proxy-3' });
+    invoker.close();
+  });
 });
