@@ -68,12 +68,14 @@ export class ZeroGate {
     const deadline = this.deps.clock.now() + timeoutMs;
     try {
       for (;;) {
+        if (this.deps.clock.now() >= deadline) throw this.timeout(name);
         await this.waitUntil(this.wake(name, deadline), deadline, signal, name);
         try {
           return await inner(name, signal);
         } catch (err) {
-          // The replica went away between ready and pick: wait again while the deadline allows.
+          // The replica went away between ready and pick: wait again (after a pause, never a hot loop) while the deadline allows.
           if ((err as { statusCode?: number }).statusCode !== NOT_READY) throw err;
+          await this.deps.clock.sleep(this.deps.options.pollMinMs ?? 10, signal);
         }
       }
     } finally {
@@ -98,14 +100,16 @@ export class ZeroGate {
       const left = deadline - this.deps.clock.now();
       const r = await Promise.race([wake, this.deps.clock.sleep(Math.max(0, left), stop.signal).then(() => timedOut)]);
       if (signal.aborted) throw signal.reason ?? new Error('client went away');
-      if (r === timedOut) {
-        const secs = Math.round(this.deps.options.timeoutMs / 1000);
-        throw new UnavailableError(`function ${name} did not get a ready replica within ${secs}s; retry later`, 'scale_from_zero_timeout', 5);
-      }
+      if (r === timedOut) throw this.timeout(name);
     } finally {
       signal.removeEventListener('abort', onAbort);
       stop.abort();
     }
+  }
+
+  private timeout(name: string): UnavailableError {
+    const secs = Math.round(this.deps.options.timeoutMs / 1000);
+    return new UnavailableError(`function ${name} did not get a ready replica within ${secs}s; retry later`, 'scale_from_zero_timeout', 5);
   }
 
   /** One wake per function at a time: concurrent calls share it (singleflight). */

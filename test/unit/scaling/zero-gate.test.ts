@@ -125,3 +125,19 @@ describe('ZeroGate', () => {
     expect(b.error?.message).toBe('docker unavailable');
   });
 });
+
+describe('ZeroGate with a flapping replica', () => {
+  it('gives up at the deadline when the replica keeps vanishing between ready and pick', async () => {
+    const clock = new FakeClock();
+    const provider = new FakeProvider().add('flaky', 1);
+    const scaler = new Scaler({ provider, log: silentLog, clock });
+    const gate = new ZeroGate({ provider, scaler, clock, log: silentLog, options: { queueLimit: 10, timeoutMs: 1000 } });
+    // The provider says a replica is ready, but every pick finds none.
+    const choose = gate.wrap(async () => {
+      throw new UnavailableError('no replica', 'no_replica');
+    });
+    const c = settle(choose('flaky', signal()));
+    await clock.advance(1500);
+    expect(c.error).toMatchObject({ statusCode: 503, code: 'scale_from_zero_timeout' });
+  });
+});
