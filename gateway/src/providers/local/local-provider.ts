@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { ConflictError, NotFoundError } from '../../errors';
+import { ConflictError, NotFoundError, UnavailableError } from '../../errors';
 import type { Endpoint, FunctionDeployment, FunctionStatus, LogMessage, LogRequest, Provider, ProviderInfo, Secret } from '../provider';
 import { minReplicas, statusOf } from '../status';
 import type { Catalog } from './catalog';
@@ -47,7 +47,10 @@ export class LocalProvider implements Provider {
     return new LocalProvider(opts, dir, owns, secrets);
   }
 
+  private closed = false;
+
   private get(name: string): LocalFunction {
+    if (this.closed) throw new UnavailableError('the local provider is shutting down');
     const fn = this.functions.get(name);
     if (!fn) throw new NotFoundError(`function ${name} not found`);
     return fn;
@@ -65,8 +68,11 @@ export class LocalProvider implements Provider {
   }
 
   async deploy(spec: FunctionDeployment): Promise<void> {
+    if (this.closed) throw new UnavailableError('the local provider is shutting down');
     if (this.functions.has(spec.service)) throw new ConflictError(`function ${spec.service} already exists`);
     const run = await this.prepare(spec);
+    // Checked again: close() or another deploy may have happened while the secrets were copied.
+    if (this.closed) throw new UnavailableError('the local provider is shutting down');
     if (this.functions.has(spec.service)) throw new ConflictError(`function ${spec.service} already exists`);
     const push = (instance: string, text: string) => this.logs_.push({ name: spec.service, namespace: 'openfaas-fn', instance, timestamp: new Date().toISOString(), text });
     const fn = new LocalFunction(spec, run, push, this.timing, this.opts.logger);
@@ -134,6 +140,7 @@ export class LocalProvider implements Provider {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const all = [...this.functions.values()];
     this.functions.clear();
     await Promise.all(all.map((f) => f.stop()));
