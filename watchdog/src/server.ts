@@ -32,6 +32,8 @@ export class Watchdog {
     this.server = createServer(this.onRequest);
     this.server.requestTimeout = cfg.readTimeout;
     this.server.headersTimeout = cfg.readTimeout > 0 ? Math.min(cfg.readTimeout, 60_000) : 60_000;
+    // Callers' keep-alive pools (the gateway's) seldom time idle sockets out; closing them late makes reuse races rare.
+    this.server.keepAliveTimeout = 65_000;
   }
 
   /** Listens on both ports, prints `listening on <port>`, then starts the runner and writes the lock once it is ready. */
