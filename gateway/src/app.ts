@@ -53,16 +53,9 @@ export type GatewayApp = ((req: IncomingMessage, res: ServerResponse) => void) &
   close(): Promise<void>;
 };
 
-/** Builds the gateway app from its dependencies; it never listens. */
-export function buildApp(deps: AppDeps): GatewayApp {
-  const { config, provider } = deps;
-  const logger = deps.logger ?? pino({ level: config.logLevel });
-  const invoker = new Invoker({ provider, upstreamTimeoutMs: config.upstreamTimeoutMs, maxBodyBytes: config.maxInvokeBodyBytes, engine: config.proxyEngine });
-  const metrics = new GatewayMetrics(provider, invoker);
-  const context: RouteContext = { config, provider, invoker, metrics, logger };
-  const extensions = deps.extensions ?? [];
-  for (const ext of extensions) if (ext.wrapPick) invoker.wrapPick((next) => ext.wrapPick!(next, context));
-
+/** The express part: health and metrics open, then basic auth on `/system` and `/ui`, the API, extension routes, errors. */
+function expressApp(deps: AppDeps, context: RouteContext, extensions: GatewayExtension[]): Express {
+  const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -81,7 +74,20 @@ export function buildApp(deps: AppDeps): GatewayApp {
   }
   app.use(notFoundHandler);
   app.use(errorHandler);
+  return app;
+}
 
+/** Builds the gateway app from its dependencies; it never listens. */
+export function buildApp(deps: AppDeps): GatewayApp {
+  const { config, provider } = deps;
+  const logger = deps.logger ?? pino({ level: config.logLevel });
+  const invoker = new Invoker({ provider, upstreamTimeoutMs: config.upstreamTimeoutMs, maxBodyBytes: config.maxInvokeBodyBytes, engine: config.proxyEngine });
+  const metrics = new GatewayMetrics(provider, invoker);
+  const context: RouteContext = { config, provider, invoker, metrics, logger };
+  const extensions = deps.extensions ?? [];
+  for (const ext of extensions) if (ext.wrapPick) invoker.wrapPick((next) => ext.wrapPick!(next, context));
+
+  const app = expressApp(deps, context, extensions);
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.url !== undefined && req.url.startsWith('/function/')) void invoker.handle(req, res);
     else app(req, res);
