@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { Provider } from '../providers/provider';
 import { decide, DEFAULT_AUTOSCALER, type AutoscalerSettings, type AutoscalerState, type Sample } from './autoscaler';
 import type { Clock } from './clock';
-import { parseScaleLabels } from './labels';
 import type { Scaler, ScalingMetrics } from './scaler';
 
 /** Averages in-flight calls per function over each interval (polled often, so short calls are not missed). */
@@ -44,7 +43,7 @@ export class ConcurrencyCollector {
 /** Dependencies of the autoscaler loop. */
 export interface AutoscalerDeps {
   provider: Pick<Provider, 'list'>;
-  scaler: Pick<Scaler, 'scale'>;
+  scaler: Pick<Scaler, 'scale' | 'labelsOf'>;
   inFlight: () => ReadonlyMap<string, number>;
   clock: Clock;
   log: Logger;
@@ -72,7 +71,7 @@ export class Autoscaler {
     const { provider, scaler, clock, log, metrics } = this.deps;
     let fns;
     try {
-      fns = (await provider.list()).map((f) => ({ f, scale: parseScaleLabels(f.labels).scale })).filter((x) => x.scale.target !== null);
+      fns = (await provider.list()).map((f) => ({ f, scale: scaler.labelsOf(f.name, f.labels) })).filter((x) => x.scale.target !== null);
     } catch (err) {
       log.warn({ evt: 'autoscaler-list-failed', err: (err as Error).message }, 'autoscaler could not list functions');
       return;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Provider } from '../providers/provider';
 import type { Clock } from './clock';
+import { parseScaleLabels, type ScaleLabels } from './labels';
 import { ScaleEventLog, type ScaleReason } from './scale-events';
 
 /** Scaling metrics, registered once per app registry. */
@@ -45,9 +46,23 @@ export interface ScalerDeps {
 /** Scales functions and records why. */
 export class Scaler {
   readonly events: ScaleEventLog;
+  private readonly warned = new Set<string>();
 
   constructor(private readonly deps: ScalerDeps) {
     this.events = deps.events ?? new ScaleEventLog();
+  }
+
+  /** Parses a function's scaling labels, logging each distinct warning once (bad values fall back to defaults). */
+  labelsOf(fn: string, labels: Record<string, string> | undefined): ScaleLabels {
+    const { scale, warnings } = parseScaleLabels(labels);
+    for (const w of warnings) {
+      const key = `${fn}\0${w}`;
+      if (this.warned.has(key)) continue;
+      if (this.warned.size >= 1000) this.warned.clear();
+      this.warned.add(key);
+      this.deps.log.warn({ evt: 'scale-label', fn, warning: w }, 'bad scaling label');
+    }
+    return scale;
   }
 
   /** Sets `to` replicas (no-op when equal to `from`), recording the event with its reason. */

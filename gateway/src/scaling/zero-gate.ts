@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { BusyError, UnavailableError } from '../errors';
 import type { Endpoint, Provider } from '../providers/provider';
 import type { Clock } from './clock';
-import { parseScaleLabels, wakeReplicas } from './labels';
+import { wakeReplicas } from './labels';
 import type { Scaler, ScalingMetrics } from './scaler';
 
 /** The gateway's injectable endpoint choice (contract §4). */
@@ -26,7 +26,7 @@ export interface ZeroGateOptions {
 /** Dependencies of the gate. */
 export interface ZeroGateDeps {
   provider: Pick<Provider, 'status' | 'resolve'>;
-  scaler: Pick<Scaler, 'scale'>;
+  scaler: Pick<Scaler, 'scale' | 'labelsOf'>;
   clock: Clock;
   log: Logger;
   metrics?: ScalingMetrics;
@@ -126,7 +126,7 @@ export class ZeroGate {
     const { provider, scaler, clock, log } = this.deps;
     const st = await provider.status(name);
     if (st.replicas === 0) {
-      const { scale } = parseScaleLabels(st.labels);
+      const scale = scaler.labelsOf(name, st.labels);
       log.info({ evt: 'scale-from-zero', fn: name, to: wakeReplicas(scale) }, 'waking function');
       await scaler.scale(name, 0, wakeReplicas(scale), 'zero');
     }

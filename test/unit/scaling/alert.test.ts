@@ -145,3 +145,13 @@ describe('ScaleEventLog', () => {
     expect(log.list('f', 1).map((e) => e.to)).toEqual([3]);
   });
 });
+
+describe('Scaler.labelsOf', () => {
+  it('falls back to defaults and logs each distinct bad label once', () => {
+    const warnings: unknown[] = [];
+    const log = { warn: (o: unknown) => warnings.push(o), info: () => undefined } as unknown as typeof silentLog;
+    const scaler = new Scaler({ provider: new FakeProvider(), log, clock: new FakeClock() });
+    for (let i = 0; i < 3; i++) expect(scaler.labelsOf('f', { 'com.openfaas.scale.max': 'lots' }).max).toBe(20);
+    expect(warnings).toEqual([expect.objectContaining({ evt: 'scale-label', fn: 'f' })]);
+  });
+});
