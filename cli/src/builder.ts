@@ -1,7 +1,7 @@
 /** Builds a function: a Docker image through dockerode when an engine answers, else the local provider's bundle check. */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { StackFunction } from './stack-file';
 import { findTemplate, Template } from './templates';
 
@@ -20,6 +20,13 @@ export class BuildError extends Error {
     super(`${fn}: ${message}`);
     this.name = 'BuildError';
   }
+}
+
+/** A Docker client, loaded on first use: dockerode and its dependencies would slow every other command's start. */
+export function createDocker(): Docker {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Dockerode = require('dockerode') as typeof Docker;
+  return new Dockerode();
 }
 
 /** The offline Node base image `scripts/images/node-base.sh` builds; used as BASE_IMAGE when the engine has it. */

@@ -29,7 +29,7 @@ export interface TestGateway {
 }
 
 /** Starts `node dist/gateway/src/main.js` on port 0 with a temporary data dir; resolves with its URL once it listens. */
-export async function startGateway(env: Record<string, string> = {}, timeoutMs = 20_000): Promise<TestGateway> {
+export async function startGateway(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'skep-gw-'));
   const child = spawn(process.execPath, [GATEWAY], {
     cwd: ROOT,
@@ -37,7 +37,7 @@ export async function startGateway(env: Record<string, string> = {}, timeoutMs =
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
+  const started = new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
     const onData = (b: Buffer) => {
       out += b.toString();
@@ -54,6 +54,15 @@ export async function startGateway(env: Record<string, string> = {}, timeoutMs =
       reject(new Error(`gateway exited with ${code}:\n${out}`));
     });
   });
+  let url: string;
+  try {
+    url = await started;
+  } catch (err) {
+    // never leave a half-started gateway or its folder behind
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));

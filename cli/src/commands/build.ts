@@ -1,8 +1,8 @@
 /** `skep build`: builds each function of the stack file and says what was built. */
 import { relative } from 'node:path';
 import { Command } from 'commander';
-import Docker from 'dockerode';
-import { BuildError, buildImage, BuildResult, chooseBaseImage, dockerReachable, localBundle } from '../builder';
+import type Docker from 'dockerode';
+import { BuildError, buildImage, BuildResult, chooseBaseImage, createDocker, dockerReachable, localBundle } from '../builder';
 import type { Context } from '../context';
 import { UsageError } from '../output';
 import { filterFunctions, StackFunction } from '../stack-file';
@@ -44,20 +44,20 @@ export async function buildAll(ctx: Context, flags: BuildFlags): Promise<(BuildR
   const stack = ctx.stack();
   const fns = filterFunctions(stack, flags.filter);
   if (!fns.length) throw new UsageError(flags.filter ? `no function in ${stack.file} matches "${flags.filter}"` : `${stack.file} has no functions`);
-  const docker = new Docker();
-  const useDocker = !flags.local && (await dockerReachable(docker, ctx.io.env));
+  const docker = flags.local ? undefined : createDocker();
+  const useDocker = !!docker && (await dockerReachable(docker, ctx.io.env));
   if (flags.docker && !useDocker) throw new UsageError('--docker: no Docker engine is reachable (DOCKER_HOST or /var/run/docker.sock)');
   if (!ctx.out.json) {
     if (useDocker) ctx.out.note('Building images with the Docker engine.');
     else if (flags.local) ctx.out.note('Local provider: checking the local bundles (handler folders); no images are built.');
     else ctx.out.note('No Docker engine reachable: checking the local bundles for the local provider.');
   }
-  const baseImage = useDocker ? await chooseBaseImage(docker, flags.baseImage || ctx.io.env.SKEP_BASE_IMAGE) : undefined;
+  const baseImage = useDocker && docker ? await chooseBaseImage(docker, flags.baseImage || ctx.io.env.SKEP_BASE_IMAGE) : undefined;
   const results: (BuildResult & { error?: string })[] = [];
   for (const fn of fns) {
     const stop = ctx.out.spinner(`building ${fn.name}`);
     try {
-      const r = await buildOne(ctx, docker, fn, stack.dir, useDocker ? { baseImage, noCache: flags.noCache } : undefined);
+      const r = await buildOne(ctx, fn, stack.dir, useDocker && docker ? { docker, baseImage, noCache: flags.noCache } : undefined);
       stop(ctx.out.json ? undefined : `${ctx.out.errC.green('✔')} ${describe(r, stack.dir)}`);
       results.push(r);
     } catch (err) {
@@ -73,14 +73,14 @@ export async function buildAll(ctx: Context, flags: BuildFlags): Promise<(BuildR
 }
 
 /** Builds one function: an image when `docker` options are given, else the local bundle check. */
-async function buildOne(ctx: Context, docker: Docker, fn: StackFunction, dir: string, image?: { baseImage?: string; noCache?: boolean }): Promise<BuildResult> {
+async function buildOne(ctx: Context, fn: StackFunction, dir: string, image?: { docker: Docker; baseImage?: string; noCache?: boolean }): Promise<BuildResult> {
   if (fn.skipBuild) return { name: fn.name, kind: 'skipped', artifact: fn.image, detail: 'skip_build: true' };
   if (!image) {
     const { handlerFile } = localBundle(fn, dir);
     return { name: fn.name, kind: 'local', artifact: handlerFile };
   }
   const onProgress = (l: string) => (ctx.out.json ? undefined : ctx.out.note(`  ${fn.name} | ${l}`));
-  return buildImage(docker, fn, dir, { ...image, onProgress });
+  return buildImage(image.docker, fn, dir, { baseImage: image.baseImage, noCache: image.noCache, onProgress });
 }
 
 function describe(r: BuildResult, dir: string): string {
