@@ -1,7 +1,7 @@
 /** Drives the built `skep` CLI against a real gateway (local provider) and checks output and exit codes. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deadGatewayUrl, ensureBuilt, makeProject, skep, startGateway, TestGateway } from '../support/skep-cli';
+import { deadGatewayUrl, ensureBuilt, makeProject, skep, spawnSkep, startGateway, TestGateway } from '../support/skep-cli';
 
 jest.setTimeout(120_000);
 
@@ -58,7 +58,24 @@ describe('skep ready / invoke', () => {
   it('fails with the gateway code and status for an unknown function', async () => {
     const r = await run(['invoke', 'nope'], 'x');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/gateway .*HTTP 404/);
+    expect(r.stderr).toMatch(/^Error: .*nope.* \[not_found, HTTP 404\]\n$/);
+  });
+
+  it('fails with the status and body of a function\'s own error', async () => {
+    const r = await run(['invoke', 'hello', '--query', 'fail=1']);
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'Error: function hello returned HTTP 500: nope, failing\n' });
+  });
+
+  it('queues with --async and the function runs', async () => {
+    const r = await run(['invoke', 'chatty', '--async'], 'async-marker');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^Function submitted asynchronously \(X-Call-Id: \S+\)\.\n$/);
+    let out = '';
+    for (let i = 0; i < 40 && !out.includes('chatty says async-marker'); i++) {
+      if (i) await new Promise((res) => setTimeout(res, 250));
+      out = (await run(['logs', 'chatty'])).stdout;
+    }
+    expect(out).toContain('chatty says async-marker');
   });
 });
 
@@ -126,6 +143,22 @@ describe('skep logs', () => {
     expect(out).toContain('chatty says marker-123');
     const json = (await run(['logs', 'chatty', '--json', '--tail', '50'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { name: string });
     expect(json.every((m) => m.name === 'chatty')).toBe(true);
+  });
+
+  it('follows new lines until interrupted, then exits 0', async () => {
+    const child = spawnSkep(['logs', 'chatty', '--follow', '--since', '1s', '--gateway', gw.url]);
+    const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+    try {
+      for (let i = 0; i < 80 && !child.output().includes('follow-marker'); i++) {
+        if (i % 8 === 0) await run(['invoke', 'chatty'], 'follow-marker');
+        await new Promise((res) => setTimeout(res, 250));
+      }
+      expect(child.output()).toContain('chatty says follow-marker');
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('rejects a bad --since', async () => {

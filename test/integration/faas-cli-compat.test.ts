@@ -147,6 +147,11 @@ describe('faas-cli invoke', () => {
     expect(r).toMatchObject({ status: 200, text: 'meow' });
   });
 
+  it('POST /async-function/<name>.openfaas-fn answers 202 (faas-cli invoke --async)', async () => {
+    const r = await call('POST', '/async-function/echoit.openfaas-fn', 'later', { 'content-type': 'text/plain' });
+    expect(r.status).toBe(202);
+  });
+
   it('passes --query and --header through', async () => {
     const r = await call('GET', '/function/echoit.openfaas-fn?a=1', undefined, { 'x-custom': 'v' });
     expect(r.status).toBe(200);

@@ -83,6 +83,14 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Starts the CLI without waiting for it (for `logs --follow`); the caller ends it. */
+export function spawnSkep(args: string[], opts: { cwd?: string } = {}): ChildProcess & { output(): string } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  return Object.assign(child, { output: () => out });
+}
+
 /** Runs `node dist/cli/src/main.js ...args` asynchronously, feeding `input` on stdin; bounded by `timeoutMs`. */
 export function skep(args: string[], opts: { input?: string; env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
@@ -120,7 +128,7 @@ export async function deadGatewayUrl(): Promise<string> {
 /** Handler folders a test project uses, as `name → handler.js source`. */
 export const HANDLERS: Record<string, string> = {
   echoit: "module.exports = async (event) => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: event.body });\n",
-  hello: "module.exports = async (event) => `hello ${event.query.name || 'world'} ${event.method}`;\n",
+  hello: "module.exports = async (event) => (event.query.fail ? { statusCode: 500, body: 'nope, failing' } : `hello ${event.query.name || 'world'} ${event.method}`);\n",
   chatty: "module.exports = async (event) => { console.log('chatty says ' + String(event.body)); return 'ok'; };\n",
 };
 

@@ -71,14 +71,17 @@ async function invoke(ctx: Context, name: string, f: InvokeFlags): Promise<numbe
     return 1;
   }
   const text = res.body.toString('utf8').trim();
-  let detail = text;
-  try {
-    const parsed = JSON.parse(text) as { code?: string; message?: string };
-    if (internal && parsed.message) detail = `${parsed.message} [${parsed.code ?? 'error'}, HTTP ${res.status}]`;
-  } catch {
-    // a function's own error body; show as is
+  if (internal) {
+    // An error the gateway made itself: show it like every other gateway error.
+    let parsed: { code?: string; message?: string } = {};
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      // plain text from an OpenFaaS component
+    }
+    ctx.out.note(`${ctx.out.errC.red('Error:')} ${parsed.message ?? (text || `HTTP ${res.status}`)} [${parsed.code ?? internal}, HTTP ${res.status}]`);
+    return 1;
   }
-  const who = internal ? `gateway (${internal})` : `function ${name}`;
-  ctx.out.note(`${ctx.out.errC.red('Error:')} ${who} returned HTTP ${res.status}${detail ? `: ${detail}` : ''}`);
+  ctx.out.note(`${ctx.out.errC.red('Error:')} function ${name} returned HTTP ${res.status}${text ? `: ${text}` : ''}`);
   return 1;
 }
