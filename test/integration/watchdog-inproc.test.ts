@@ -1,8 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, FIXTURES, get, startWatchdog, waitFor, WatchdogProcess } from '../support/watchdog-process';
 
 const handler = join(FIXTURES, 'handler.js');
+/** A path for /hold requests: they answer once a file is written there. */
+const releaseFile = (): string => join(mkdtempSync(join(tmpdir(), 'skep-hold-')), 'release');
 
 describe('watchdog inproc mode', () => {
   let wd: WatchdogProcess;
@@ -83,12 +86,14 @@ describe('watchdog max_inflight', () => {
   it('answers 429 at once above the limit, and /_/ready says 429 too', async () => {
     const wd = await startWatchdog({ mode: 'inproc', handler_path: handler, max_inflight: '1' });
     try {
-      const slow = get(wd.port, '/sleep?ms=5000');
+      const release = releaseFile();
+      const slow = get(wd.port, `/hold?file=${release}`);
       await waitFor(async () => (await get(wd.port, '/_/ready')).status === 429, 'one request in flight');
       const r = await get(wd.port, '/text');
       expect(r.status).toBe(429);
       expect(r.headers['x-skep-internal']).toBe('watchdog');
       expect(JSON.parse(r.body)).toEqual({ code: 'busy', message: 'Concurrent request limit exceeded. Max concurrent requests: 1' });
+      writeFileSync(release, '');
       expect((await slow).status).toBe(200);
       expect((await get(wd.port, '/text')).status).toBe(200);
     } finally {
@@ -100,13 +105,31 @@ describe('watchdog max_inflight', () => {
 describe('watchdog SIGTERM', () => {
   it('finishes every in-flight request, removes the lock file and exits 0', async () => {
     const wd = await startWatchdog({ mode: 'inproc', handler_path: handler, max_inflight: '5' });
-    const pending = Array.from({ length: 5 }, () => get(wd.port, '/sleep?ms=5000'));
+    const release = releaseFile();
+    const pending = Array.from({ length: 5 }, () => get(wd.port, `/hold?file=${release}`));
     await waitFor(async () => (await get(wd.port, '/_/ready')).status === 429, 'five requests in flight');
     wd.proc.kill('SIGTERM');
     await waitFor(() => !existsSync(wd.lockPath), 'lock file removed');
+    writeFileSync(release, '');
     const replies = await Promise.all(pending);
-    expect(replies.map((r) => `${r.status} ${r.body}`)).toEqual(Array(5).fill('200 slept'));
+    expect(replies.map((r) => `${r.status} ${r.body}`)).toEqual(Array(5).fill('200 released'));
     expect(await wd.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('watchdog SIGTERM with healthcheck_interval', () => {
+  it('keeps serving during the interval while /_/health says 503', async () => {
+    const wd = await startWatchdog({ mode: 'inproc', handler_path: handler, healthcheck_interval: '30s', write_timeout: '40s' });
+    const release = releaseFile();
+    const held = get(wd.port, `/hold?file=${release}`);
+    await waitFor(async () => (await get(wd.metricsPort, '/metrics')).body.includes('http_requests_in_flight 1'), 'one request in flight');
+    wd.proc.kill('SIGTERM');
+    await waitFor(async () => (await get(wd.port, '/_/health')).status === 503, 'health 503 while draining');
+    expect((await get(wd.port, '/text')).body).toBe('hello');
+    writeFileSync(release, '');
+    expect((await held).status).toBe(200);
+    wd.proc.kill('SIGKILL'); // the 30 s interval is not worth waiting for here
+    await wd.exited;
   });
 });
 
