@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { invalidFunctionName, invalidSecretName, NAMESPACE } from '../../common/src/names';
+import { Bad, isMap, optBool, optString, resources, stringList, stringMap } from './stack-fields';
 
 /** One problem in a stack file, located by file, function and key. */
 export interface StackProblem {
@@ -62,7 +63,6 @@ const FUNCTION_KEYS = new Set([
   'labels', 'annotations', 'limits', 'requests', 'readonly_root_filesystem', 'build_options', 'build_args',
   'build_secrets', 'platforms', 'namespace',
 ]);
-const RESOURCE_KEYS = new Set(['memory', 'cpu']);
 
 /** Replaces `${VAR}` and `${VAR:-default}` with values from env, as envsubst does (unset ⇒ empty). */
 export function substituteEnv(text: string, env: NodeJS.ProcessEnv): string {
@@ -166,8 +166,6 @@ function parseFunction(name: string, raw: unknown, ctx: Ctx): StackFunction | nu
   };
 }
 
-type Bad = (key: string | undefined, message: string) => void;
-
 function environmentFiles(value: unknown, ctx: Ctx, bad: Bad): Record<string, string> {
   if (value === undefined || value === null) return {};
   const list = typeof value === 'string' ? [value] : value;
@@ -197,71 +195,6 @@ function environmentFiles(value: unknown, ctx: Ctx, bad: Bad): Record<string, st
     Object.assign(merged, stringMap(parsed, 'environment', (_k, m) => bad(key, `"${rel}": ${m}`)));
   }
   return merged;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isScalar(v: unknown): v is string | number | boolean {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-}
-
-function optString(o: Record<string, unknown>, key: string, bad: Bad): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (!isScalar(v)) {
-    bad(key, 'must be a string');
-    return undefined;
-  }
-  return String(v);
-}
-
-function optBool(o: Record<string, unknown>, key: string, bad: Bad): boolean | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') bad(key, 'must be true or false');
-  return v === true;
-}
-
-function stringMap(o: Record<string, unknown>, key: string, bad: Bad): Record<string, string> {
-  const v = o[key];
-  if (v === undefined || v === null) return {};
-  if (!isMap(v)) {
-    bad(key, 'must be a mapping of key: value');
-    return {};
-  }
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v)) {
-    if (isScalar(val)) out[k] = String(val);
-    else if (val === null) out[k] = '';
-    else bad(`${key}.${k}`, 'must be a string, number or boolean');
-  }
-  return out;
-}
-
-function stringList(o: Record<string, unknown>, key: string, bad: Bad): string[] {
-  const v = o[key];
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every(isScalar)) {
-    bad(key, 'must be a list of strings');
-    return [];
-  }
-  return v.map(String);
-}
-
-function resources(o: Record<string, unknown>, key: string, bad: Bad): { memory?: string; cpu?: string } | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (!isMap(v)) {
-    bad(key, 'must be a mapping with memory and/or cpu');
-    return undefined;
-  }
-  for (const k of Object.keys(v)) if (!RESOURCE_KEYS.has(k)) bad(`${key}.${k}`, 'unknown key (use memory or cpu)');
-  const out: { memory?: string; cpu?: string } = {};
-  if (v.memory !== undefined) out.memory = String(v.memory);
-  if (v.cpu !== undefined) out.cpu = String(v.cpu);
-  return out;
 }
 
 /** Keeps the functions named by `filter` (comma-separated names or one `*` glob), or all of them. */
