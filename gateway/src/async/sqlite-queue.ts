@@ -43,6 +43,7 @@ export class SqliteQueue implements JobQueue {
   private readonly db: Database.Database;
   private readonly clock: Clock;
   private readonly leaseMs: number;
+  private readonly statements = new Map<string, Database.Statement>();
   private pending: { run: () => unknown; ok: (v: never) => void; fail: (e: unknown) => void }[] = [];
 
   constructor(file: string, opts: QueueOptions = {}) {
@@ -55,7 +56,14 @@ export class SqliteQueue implements JobQueue {
     this.clock = opts.clock ?? systemClock;
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     // The previous owner of this file is gone: its running jobs may be leased again at once.
-    this.db.prepare(`UPDATE jobs SET lease_until = 0 WHERE state = 'running'`).run();
+    this.stmt(`UPDATE jobs SET lease_until = 0 WHERE state = 'running'`).run();
+  }
+
+  /** A prepared statement, compiled once. */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
   }
 
   /**
@@ -98,33 +106,34 @@ export class SqliteQueue implements JobQueue {
     return this.write((): EnqueueResult => {
       const now = this.clock.now();
       if (opts.idempotencyKey !== undefined) {
-        const prior = this.db.prepare('SELECT * FROM jobs WHERE fn = ? AND idem = ?').get(req.fn, opts.idempotencyKey) as Row | undefined;
+        const prior = this.stmt('SELECT * FROM jobs WHERE fn = ? AND idem = ?').get(req.fn, opts.idempotencyKey) as Row | undefined;
         if (prior) return { job: toJob(prior), created: false };
       }
-      this.db.prepare(`INSERT INTO jobs (id, fn, idem, state, method, path, query, headers, body, callback_url,
+      this.stmt(`INSERT INTO jobs (id, fn, idem, state, method, path, query, headers, body, callback_url,
         created_at, enqueued_at, updated_at, run_at) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         opts.id, req.fn, opts.idempotencyKey ?? null, req.method, req.path, req.query, JSON.stringify(req.headers),
         req.body, req.callbackUrl ?? null, now, now, now, now);
-      return { job: toJob(this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(opts.id) as Row), created: true };
+      return { job: toJob(this.stmt('SELECT * FROM jobs WHERE id = ?').get(opts.id) as Row), created: true };
     });
   }
 
   async lease(fn: string, owner: string): Promise<Job | null> {
     return this.write((): Job | null => {
       const now = this.clock.now();
-      const row = this.db.prepare(`SELECT id, state FROM jobs WHERE fn = ? AND
-        ((state = 'queued' AND run_at <= ?) OR (state = 'running' AND lease_until < ?))
-        ORDER BY run_at, created_at LIMIT 1`).get(fn, now, now) as { id: string; state: string } | undefined;
+      // Two indexed look-ups (an OR would scan and sort every queued row): lapsed leases first, then the oldest due job.
+      const row = (this.stmt(`SELECT id, state FROM jobs WHERE fn = ? AND state = 'running' AND lease_until < ? LIMIT 1`).get(fn, now)
+        ?? this.stmt(`SELECT id, state FROM jobs WHERE fn = ? AND state = 'queued' AND run_at <= ? ORDER BY run_at LIMIT 1`).get(fn, now)) as
+        { id: string; state: string } | undefined;
       if (!row) return null;
-      this.db.prepare(`UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?,
+      this.stmt(`UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?,
         interrupted = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ?`).run(
         owner, now + this.leaseMs, row.state === 'running' ? 1 : 0, now, now, row.id);
-      return toJob(this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(row.id) as Row);
+      return toJob(this.stmt('SELECT * FROM jobs WHERE id = ?').get(row.id) as Row);
     });
   }
 
   async heartbeat(id: string, owner: string): Promise<boolean> {
-    return this.write(() => this.db.prepare(`UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`)
+    return this.write(() => this.stmt(`UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`)
       .run(this.clock.now() + this.leaseMs, id, owner).changes === 1);
   }
 
@@ -145,13 +154,13 @@ export class SqliteQueue implements JobQueue {
     const fields = { ...set, last_status: outcome.status ?? null, last_error: outcome.error ?? null, lease_owner: null,
       lease_until: null, updated_at: this.clock.now() };
     const cols = Object.keys(fields).map((k) => `${k} = @${k}`).join(', ');
-    const r = this.db.prepare(`UPDATE jobs SET ${cols} WHERE id = @id AND state = 'running' AND lease_owner = @owner`)
+    const r = this.stmt(`UPDATE jobs SET ${cols} WHERE id = @id AND state = 'running' AND lease_owner = @owner`)
       .run({ ...fields, id, owner });
     if (r.changes !== 1) throw new LeaseLostError(id);
   }
 
   async get(id: string): Promise<Job | null> {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
+    const row = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
     return row ? toJob(row) : null;
   }
 
@@ -162,12 +171,12 @@ export class SqliteQueue implements JobQueue {
     if (filter.state) { where.push('state = ?'); args.push(filter.state); }
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at DESC, rowid DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, filter.limit ?? 100) as Row[]).map(toJob);
+    return (this.stmt(sql).all(...args, filter.limit ?? 100) as Row[]).map(toJob);
   }
 
   async redrive(id: string): Promise<Job | null> {
     const now = this.clock.now();
-    const r = await this.write(() => this.db.prepare(`UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?, updated_at = ?,
+    const r = await this.write(() => this.stmt(`UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?, updated_at = ?,
       enqueued_at = ?, dead_reason = NULL, finished_at = NULL, interrupted = 0 WHERE id = ? AND state = 'dead'`).run(now, now, now, id));
     return r.changes === 1 ? this.get(id) : null;
   }
@@ -177,11 +186,11 @@ export class SqliteQueue implements JobQueue {
     const args: string[] = [];
     if (target.id) { where.push('id = ?'); args.push(target.id); }
     if (target.fn) { where.push('fn = ?'); args.push(target.fn); }
-    return this.write(() => this.db.prepare(`DELETE FROM jobs WHERE ${where.join(' AND ')}`).run(...args).changes);
+    return this.write(() => this.stmt(`DELETE FROM jobs WHERE ${where.join(' AND ')}`).run(...args).changes);
   }
 
   async depth(): Promise<Record<string, number>> {
-    const rows = this.db.prepare(`SELECT fn, COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running') GROUP BY fn`)
+    const rows = this.stmt(`SELECT fn, COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running') GROUP BY fn`)
       .all() as { fn: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.fn, r.n]));
   }
