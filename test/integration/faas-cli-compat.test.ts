@@ -202,6 +202,13 @@ describe('faas-cli secret create|list|remove', () => {
     expect(list.every((s) => !s.value)).toBe(true);
   });
 
+  it('accepts the namespace faas-cli 0.17 adds to the body and the query', async () => {
+    expect(ok).toContain((await call('POST', '/system/secrets?namespace=openfaas-fn', { name: 'ns-secret', value: 'v', namespace: 'openfaas-fn' })).status);
+    const list = JSON.parse((await call('GET', '/system/secrets?namespace=openfaas-fn')).text) as { name: string }[];
+    expect(list.map((x) => x.name)).toContain('ns-secret');
+    expect([200, 202, 204]).toContain((await call('DELETE', '/system/secrets?namespace=openfaas-fn', { name: 'ns-secret', namespace: 'openfaas-fn' })).status);
+  });
+
   it('DELETE removes (200/202/204), then 404', async () => {
     expect([200, 202, 204]).toContain((await call('DELETE', '/system/secrets', { name: 'db-pass' })).status);
     expect([200, 202, 204]).toContain((await call('DELETE', '/system/secrets', { name: 'cert' })).status);
