@@ -1,5 +1,6 @@
 /** Builds a function: a Docker image through dockerode when an engine answers, else the local provider's bundle check. */
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type Docker from 'dockerode';
 import type { StackFunction } from './stack-file';
@@ -77,8 +78,8 @@ function listFiles(dir: string, root = dir): string[] {
 }
 
 /**
- * Builds the function's image: the template is copied to `build/<fn>/` with the handler under `function/`
- * (faas-cli's layout), then sent to the engine; `onProgress` receives each build output line.
+ * Builds the function's image: the template is copied to a temporary folder with the handler under `function/`
+ * (faas-cli's `build/<fn>/` layout, kept out of the project), then sent to the engine; `onProgress` gets each line.
  */
 export async function buildImage(
   docker: Docker,
@@ -88,11 +89,18 @@ export async function buildImage(
 ): Promise<BuildResult> {
   const { template } = localBundle(fn, stackDir);
   if (!template || !existsSync(join(template.dir, 'Dockerfile'))) throw new BuildError(fn.name, `template for lang "${fn.lang ?? '?'}" has no Dockerfile`);
-  const context = join(stackDir, 'build', fn.name);
-  rmSync(context, { recursive: true, force: true });
-  mkdirSync(context, { recursive: true });
-  cpSync(template.dir, context, { recursive: true });
-  cpSync(fn.handler as string, join(context, 'function'), { recursive: true });
+  const context = mkdtempSync(join(tmpdir(), `skep-build-${fn.name}-`));
+  try {
+    cpSync(template.dir, context, { recursive: true });
+    cpSync(fn.handler as string, join(context, 'function'), { recursive: true });
+    await runBuild(docker, fn, context, opts);
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+  return { name: fn.name, kind: 'image', artifact: fn.image, detail: `${fn.lang} template + ${relative(stackDir, fn.handler as string) || fn.handler}` };
+}
+
+async function runBuild(docker: Docker, fn: StackFunction, context: string, opts: { baseImage?: string; noCache?: boolean; onProgress?: (line: string) => void }): Promise<void> {
   const stream = await docker.buildImage(
     { context, src: listFiles(context) },
     { t: fn.image, buildargs: { ...(opts.baseImage ? { BASE_IMAGE: opts.baseImage } : {}), ...fn.buildArgs }, nocache: opts.noCache ?? false, labels: { 'com.skep.function': fn.name } },
@@ -107,5 +115,4 @@ export async function buildImage(
       },
     );
   });
-  return { name: fn.name, kind: 'image', artifact: fn.image, detail: `built from ${relative(stackDir, context) || context}` };
 }
