@@ -56,9 +56,13 @@ function stream(url: string, total: number): Promise<number> {
 
 describe('npm start (the gateway process with the local provider)', () => {
   let gw: Awaited<ReturnType<typeof startGateway>> | undefined;
-  afterEach(() => {
-    if (gw?.child.exitCode === null) gw.child.kill('SIGKILL');
-  });
+  // SIGTERM, not SIGKILL: a killed gateway would leave its replicas running.
+  afterEach(async () => {
+    if (!gw || gw.child.exitCode !== null) return;
+    const exited = new Promise((r) => gw!.child.once('exit', r));
+    gw.child.kill('SIGTERM');
+    await exited;
+  }, 30_000);
 
   it('deploys the sample functions, streams 50 MB with flat memory, and leaves nothing running after SIGTERM', async () => {
     gw = await startGateway();
