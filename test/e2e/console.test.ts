@@ -1,6 +1,7 @@
 /**
  * The console in headless Chromium against a real gateway (local provider, basic auth on): log in, see the sample functions,
- * deploy from the form (a bad name first), invoke, scale to 2, follow logs, delete; screenshots go to docs/screenshots/.
+ * deploy from the form (a bad name first), invoke, scale to 2, follow logs, delete. Screenshots go to test-results/screenshots/
+ * (ignored by git), or to SKEP_SCREENSHOTS_DIR: `npm run screenshots` refreshes the committed ones in docs/screenshots/.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { GatewayProcess, startGateway, waitFor } from './support/gateway-process
 const SAMPLES = ['base64', 'decodebase64', 'echoit', 'markdown', 'nodeinfo', 'sleep', 'wordcount'];
 const FN = 'console-e2e';
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+const SHOTS = process.env.SKEP_SCREENSHOTS_DIR || join(__dirname, '..', '..', 'test-results', 'screenshots');
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync',
