@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+
 /**
  * The durable async queue: one interface, two backends (SQLite embedded, NATS JetStream), one contract suite
  * (test/support/queue-contract.ts). The queue stores jobs and makes state transitions atomic; the worker decides.
@@ -80,6 +83,11 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref?.()),
 };
+
+/** A lease owner id naming its process, `<host>:<pid>:<random>`, so a restarted SQLite gateway can tell dead holders. */
+export function processOwnerId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
 
 /** Thrown when a lease holder acts on a job it no longer holds (its lease expired and was reclaimed). */
 export class LeaseLostError extends Error {

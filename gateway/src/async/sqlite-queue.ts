@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import {
   AsyncRequest, Clock, DEFAULT_LEASE_MS, EnqueueResult, Job, JobFilter, JobQueue, JobState, LeaseLostError, Outcome,
@@ -20,6 +21,19 @@ CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, fn);
 `;
 
 type Row = Record<string, unknown>;
+
+function ownerIsGone(owner: string): boolean {
+  const m = /^(.*):(\d+):[0-9a-f]{8}$/.exec(owner);
+  if (!m || m[1] !== hostname()) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 function toJob(r: Row): Job {
   const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
@@ -55,8 +69,18 @@ export class SqliteQueue implements JobQueue {
     this.db.exec(SCHEMA);
     this.clock = opts.clock ?? systemClock;
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
-    // The previous owner of this file is gone: its running jobs may be leased again at once.
-    this.stmt(`UPDATE jobs SET lease_until = 0 WHERE state = 'running'`).run();
+    this.reclaimFromDeadProcesses();
+  }
+
+  /**
+   * Jobs left running by a gateway process that is gone (same host, PID not alive, or our own PID from a previous life
+   * in a restarted container) may be leased again at once; other holders keep their lease until it lapses.
+   */
+  private reclaimFromDeadProcesses(): void {
+    const owners = this.stmt(`SELECT DISTINCT lease_owner AS o FROM jobs WHERE state = 'running'`).all() as { o: string | null }[];
+    for (const { o } of owners) {
+      if (o !== null && ownerIsGone(o)) this.stmt(`UPDATE jobs SET lease_until = 0 WHERE state = 'running' AND lease_owner = ?`).run(o);
+    }
   }
 
   /** A prepared statement, compiled once. */

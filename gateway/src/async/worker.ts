@@ -3,14 +3,13 @@
  * `/function/<name>` (so scale from zero, balancing and metrics apply), heartbeats the lease while the call runs,
  * records the outcome, then POSTs the result to the callback URL in the background.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { FunctionAsyncSettings } from './config';
 import { deliverCallback } from './callback';
 import { HttpClient, retryAfterSeconds } from './http-client';
 import type { AsyncMetrics } from './metrics';
 import { CallResult, decide, tooOld } from './policy';
-import { Clock, Job, JobQueue, LeaseLostError, systemClock } from './queue';
+import { Clock, Job, JobQueue, LeaseLostError, processOwnerId, systemClock } from './queue';
 
 /** What the worker needs. */
 export interface WorkerOptions {
@@ -57,7 +56,7 @@ export class AsyncWorker {
   private wake: (() => void) | null = null;
 
   constructor(private readonly opts: WorkerOptions) {
-    this.owner = opts.owner ?? `gw-${randomUUID()}`;
+    this.owner = opts.owner ?? processOwnerId();
     this.clock = opts.clock ?? systemClock;
   }
 
