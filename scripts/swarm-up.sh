@@ -36,8 +36,10 @@ existed=0; docker service inspect "${stack}_gateway" >/dev/null 2>&1 && existed=
 log "docker stack deploy $stack"
 # --resolve-image never: there is no registry to ask for digests; the engine uses its local images.
 docker stack deploy --resolve-image never --prune -c stack.yml "$stack" >/dev/null
-# A re-run with the same image tags would not restart the gateway; force it (and wait) so a rebuilt image is used.
-if [ $existed = 1 ]; then docker service update -q --force "${stack}_gateway" >/dev/null 2>&1 || true; fi
+# A re-run with the same image tags would not restart the services; force them (and wait) so rebuilt images are used.
+if [ $existed = 1 ]; then
+  for svc in gateway prometheus alertmanager; do docker service update -q --force "${stack}_$svc" >/dev/null 2>&1 || true; done
+fi
 
 log "waiting for the gateway on 127.0.0.1:$port"
 for _ in $(seq 1 180); do

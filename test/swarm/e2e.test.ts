@@ -40,12 +40,25 @@ beforeAll(async () => {
     if (up.status !== 0) throw new Error('swarm-up.sh failed');
   }
   await waitFor('the gateway', gatewayUp, 120_000);
+  // This suite drives replicas itself; Alertmanager's scale-up / resolved webhooks (APIHighInvocationRate fires under the
+  // suite's load) would race its scale and rolling-update checks, so it is paused here and restored afterwards.
+  await setReplicas(`${STACK}_alertmanager`, 0);
 }, 700_000);
+
+/** Sets a stack service's replica count (used to pause Alertmanager). */
+async function setReplicas(service: string, replicas: number): Promise<void> {
+  const svc = (await docker.getService(service).inspect().catch(() => null)) as { Version: { Index: number }; Spec: Docker.ServiceSpec } | null;
+  if (!svc) return;
+  await docker.getService(service).update({ _query: { version: svc.Version.Index }, _body: { ...svc.Spec, Mode: { Replicated: { Replicas: replicas } } } } as never);
+}
 
 afterAll(async () => {
   for (const [name] of samples) await api('DELETE', '/system/functions', { functionName: name }).catch(() => undefined);
   await api('DELETE', '/system/secrets', { name: secret }).catch(() => undefined);
-  if (docker) await removeLabelled(docker);
+  if (docker) {
+    await removeLabelled(docker);
+    await setReplicas(`${STACK}_alertmanager`, 1).catch(() => undefined);
+  }
 }, 120_000);
 
 describe('Skep on Swarm, end to end', () => {
@@ -74,6 +87,10 @@ describe('Skep on Swarm, end to end', () => {
     }
     const listed = JSON.parse((await api('GET', '/system/functions')).text) as { name: string; availableReplicas: number }[];
     for (const [name] of samples) expect(listed.map((f) => f.name)).toContain(name);
+    // The rest of the suite needs only nodeinfo; the others go now, to spare a small machine their health checks.
+    for (const [name] of samples.filter(([n]) => n !== 'nodeinfo')) {
+      expect([name, (await api('DELETE', '/system/functions', { functionName: name })).status]).toEqual([name, 202]);
+    }
   }, 600_000);
 
   it('scales nodeinfo to 3 and answers from 3 different tasks over one keep-alive connection', async () => {
@@ -148,8 +165,9 @@ describe('Skep on Swarm, end to end', () => {
     for (const l of lines) expect(l).toMatchObject({ name: 'nodeinfo', instance: expect.stringMatching(/^\w{10,}$/) });
   }, 120_000);
 
-  it('removes every function it published', async () => {
-    for (const [name] of samples) expect([name, (await api('DELETE', '/system/functions', { functionName: name })).status]).toEqual([name, 202]);
+  it('removes every function and secret it made', async () => {
+    expect((await api('DELETE', '/system/functions', { functionName: 'nodeinfo' })).status).toBe(202);
+    expect((await api('DELETE', '/system/functions', { functionName: 'nodeinfo' })).status).toBe(404);
     const listed = JSON.parse((await api('GET', '/system/functions')).text) as { name: string }[];
     expect(listed.filter((f) => samples.some(([n]) => n === f.name))).toEqual([]);
     expect((await api('DELETE', '/system/secrets', { name: secret })).status).toBe(200);

@@ -20,7 +20,7 @@ export const swarmEnvSpec: EnvSpec<SwarmConfig> = {
   functionsNetwork: { name: 'functions_network', description: 'Swarm: overlay network functions attach to; empty means the network labelled `com.skep.functions=true` (or OpenFaaS\'s `openfaas=true`).', default: '', parse: parsers.string },
   resolveTtlMs: { name: 'swarm_resolve_ttl', description: 'Swarm: how long a function\'s task list is reused before the tasks API is asked again.', default: 500, shownDefault: showDuration(500), parse: parsers.duration },
   probeReady: { name: 'swarm_probe_ready', description: 'Swarm: probe a new task\'s `/_/ready` before routing to it (the gateway must be on the functions network).', default: true, parse: parsers.bool },
-  healthCheckIntervalMs: { name: 'swarm_healthcheck_interval', description: 'Swarm: interval of the function image\'s HEALTHCHECK (Swarm routes to a task only once it passed); `0` keeps the image\'s own.', default: 2000, shownDefault: showDuration(2000), parse: parsers.duration },
+  healthCheckIntervalMs: { name: 'swarm_healthcheck_interval', description: 'Swarm: interval of the function image\'s HEALTHCHECK (Swarm routes to a task only once it passed); `0` keeps the image\'s own.', default: 3000, shownDefault: showDuration(3000), parse: parsers.duration },
   drainMs: { name: 'swarm_drain', description: 'Swarm: default `healthcheck_interval` of function watchdogs: how long a stopping task keeps serving while gateways stop routing to it.', default: 2000, shownDefault: showDuration(2000), parse: parsers.duration },
   dockerApiVersion: { name: 'DOCKER_API_VERSION', description: 'Docker Engine API version to speak (empty: the client default).', default: '', parse: parsers.string },
 };

@@ -160,13 +160,14 @@ export class SwarmProvider implements Provider {
   private async specOptions(fn: FunctionDeployment) {
     const network = fn.network ? fn.network : (await this.functionsNetwork()).name;
     const secrets = fn.secrets?.length ? secretRefs(await this.secrets.all()) : new Map();
-    const hc = this.opts.healthCheckIntervalMs ?? 2000;
+    const hc = this.opts.healthCheckIntervalMs ?? 3000;
     const drain = this.opts.drainMs ?? 2000;
     return {
       network,
       endpointMode: this.opts.endpointMode,
       secrets,
-      ...(hc > 0 ? { healthCheck: { Interval: hc * 1e6 } } : {}),
+      // A generous timeout and retry count: on a loaded node a slow check must not get a healthy task killed and restarted.
+      ...(hc > 0 ? { healthCheck: { Interval: hc * 1e6, Timeout: 10e9, Retries: 5 } } : {}),
       ...(drain > 0 ? { defaultEnv: { healthcheck_interval: `${drain}ms` } } : {}),
     };
   }
