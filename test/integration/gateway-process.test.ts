@@ -58,7 +58,7 @@ describe('npm start (the gateway process with the local provider)', () => {
   let gw: Awaited<ReturnType<typeof startGateway>> | undefined;
   // SIGTERM, not SIGKILL: a killed gateway would leave its replicas running.
   afterEach(async () => {
-    if (!gw || gw.child.exitCode !== null) return;
+    if (!gw || gw.child.exitCode !== null || gw.child.signalCode !== null) return;
     const exited = new Promise((r) => gw!.child.once('exit', r));
     gw.child.kill('SIGTERM');
     await exited;
@@ -94,4 +94,16 @@ describe('npm start (the gateway process with the local provider)', () => {
     const invoker = new Invoker({ provider: {} as never, upstreamTimeoutMs: 1000, maxBodyBytes: 1, engine: 'http-proxy-3' });
     invoker.close();
   });
+
+  it('stops its replicas even when the gateway itself is killed with SIGKILL', async () => {
+    gw = await startGateway();
+    const replicas = childrenOf(gw.child.pid!);
+    expect(replicas.length).toBeGreaterThan(0);
+    const exited = new Promise((r) => gw!.child.once('exit', r));
+    gw.child.kill('SIGKILL');
+    await exited;
+    const deadline = Date.now() + 20_000;
+    while (replicas.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(replicas.filter(alive)).toEqual([]);
+  }, 90_000);
 });

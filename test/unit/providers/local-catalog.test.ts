@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadCatalog } from '../../../gateway/src/providers/local/catalog';
-import { runSpecFor, RunContext } from '../../../gateway/src/providers/local/run-spec';
+import { PARENT_GUARD, runSpecFor, RunContext } from '../../../gateway/src/providers/local/run-spec';
 import { ValidationError } from '../../../gateway/src/errors';
 
 const STACK = resolve(__dirname, '../../../functions/stack.yml');
@@ -33,7 +33,7 @@ describe('runSpecFor', () => {
   ])('runs %s under the watchdog', async (_why, fn, env) => {
     const spec = runSpecFor(fn, await ctx());
     expect(spec.command).toBe('/node');
-    expect(spec.args).toEqual(['/wd.js']);
+    expect(spec.args).toEqual(['-e', PARENT_GUARD, '/wd.js']);
     expect(spec.env).toMatchObject({ ...env, suppress_lock: 'true', secret_mount_path: '/data/functions/f/secrets', PATH: '/bin' });
     expect(spec.env.SECRET_TOKEN).toBeUndefined();
   });

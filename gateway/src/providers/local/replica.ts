@@ -61,7 +61,7 @@ export class Replica {
     if (this.stopped) return;
     const run = this.spec();
     const env = { ...run.env, port: String(port), metrics_port: String(metricsPort) };
-    const child = spawn(run.command, run.args, { env, cwd: run.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(run.command, run.args, { env, cwd: run.cwd, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.child = child;
     eachLine(child.stdout!, (l) => this.onLine(this.id, l));
     eachLine(child.stderr!, (l) => this.onLine(this.id, l));

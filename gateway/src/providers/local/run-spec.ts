@@ -7,6 +7,18 @@ import type { RunSpec } from './replica';
 /** Variables of the gateway's own environment a replica inherits (nothing else leaks into functions). */
 const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ', 'SystemRoot'];
 
+/**
+ * Runs the watchdog in the replica process after arming a guard: the IPC channel to the gateway closes when the
+ * gateway dies, even by SIGKILL, and the replica then stops itself instead of running on as an orphan.
+ */
+export const PARENT_GUARD = [
+  "process.on('disconnect', () => {",
+  "  setTimeout(() => process.exit(1), 10000).unref();",
+  "  process.kill(process.pid, 'SIGTERM');",
+  '});',
+  'require(process.argv[1]);',
+].join('\n');
+
 /** Where the replica runs and with what; `port` and `metrics_port` are added per start. */
 export interface RunContext {
   catalog: Catalog;
@@ -36,5 +48,5 @@ export function runSpecFor(fn: FunctionDeployment, ctx: RunContext): RunSpec {
     suppress_lock: 'true',
     secret_mount_path: ctx.secretDir,
   };
-  return { command: ctx.nodePath, args: [ctx.watchdogPath], env, cwd: entry?.handlerDir ?? ctx.workDir };
+  return { command: ctx.nodePath, args: ['-e', PARENT_GUARD, ctx.watchdogPath], env, cwd: entry?.handlerDir ?? ctx.workDir };
 }
