@@ -14,8 +14,8 @@ const NETWORK = process.env.SKEP_FUNCTIONS_NETWORK ?? 'skep_functions';
 
 /** Runs autocannon inside a container on the functions network against `url`; returns requests per second. */
 function autocannonInNetwork(url: string, seconds: number): Promise<number> {
-  const args = ['run', '--rm', '--label', 'com.skep.test=1', '--network', NETWORK, '-v', `${ROOT}/node_modules:/nm:ro`,
-    'skep/node-base:20', 'node', '/nm/autocannon/autocannon.js', '-c', '50', '-d', String(seconds), '-m', 'POST', '-b', 'hello', '--json', url];
+  const args = ['run', '--rm', '--label', 'com.skep.test=1', '--network', NETWORK, '-v', `${ROOT}/node_modules:/bench/node_modules:ro`,
+    'skep/node-base:20', 'node', '/bench/node_modules/autocannon/autocannon.js', '-c', '50', '-d', String(seconds), '-m', 'POST', '-b', 'hello', '--json', url];
   return new Promise((done, fail) => {
     const p = spawn('docker', args, { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';

@@ -74,6 +74,25 @@ describe('SwarmProvider (fake engine)', () => {
     expect(eps.map((e) => e.id)).toEqual(['t1']);
   });
 
+  it('answers from its cache within the TTL without calling Docker', async () => {
+    const { docker } = fakeDocker({ tasks: [task('t1', '10.0.1.5')] });
+    let now = 1000;
+    const calls = { tasks: 0, inspect: 0 };
+    const d = docker as unknown as { listTasks: () => Promise<unknown[]>; getService: (n: string) => { inspect: () => Promise<unknown> } };
+    const listTasks = d.listTasks;
+    const getService = d.getService;
+    d.listTasks = async () => (calls.tasks++, listTasks());
+    d.getService = (n) => ({ ...getService(n), inspect: async () => (calls.inspect++, getService(n).inspect()) });
+    const p = new SwarmProvider({ docker, endpointMode: 'dnsrr', probe: false, resolveTtlMs: 500, clock: { now: () => now, sleep: async () => undefined } });
+    await p.resolve('echoit');
+    now += 499;
+    await p.resolve('echoit');
+    expect(calls).toEqual({ tasks: 1, inspect: 1 });
+    now += 1;
+    await p.resolve('echoit');
+    expect(calls).toEqual({ tasks: 2, inspect: 2 });
+  });
+
   it('hands out the service VIP name in vip mode', async () => {
     const { docker } = fakeDocker({ tasks: [task('t1', '10.0.1.5')] });
     expect(await new SwarmProvider({ docker, endpointMode: 'vip' }).resolve('echoit')).toEqual([{ id: 'echoit', url: 'http://echoit:8080' }]);

@@ -41,18 +41,26 @@ export class TaskResolver {
 
   constructor(private readonly docker: SwarmDocker, private readonly opts: ResolverOptions) {}
 
-  /** Endpoints of the ready tasks of service `serviceId` whose network is one of `networks` (ids or names). */
-  async resolve(name: string, serviceId: string, networks: Set<string>): Promise<Endpoint[]> {
+  /**
+   * Endpoints of the ready tasks of `name`; on a cache miss `lookup` finds its service id and network (ids or names),
+   * so the hot path (a fresh cache entry) makes no Docker call at all.
+   */
+  async resolve(name: string, lookup: () => Promise<{ serviceId: string; networks: Set<string> }>): Promise<Endpoint[]> {
     const hit = this.cache.get(name);
     const now = this.opts.clock.now();
     if (hit && now - hit.at < this.opts.ttlMs) return hit.endpoints;
     if (hit?.pending) return hit.pending;
-    const pending = this.fetch(name, serviceId, networks).finally(() => {
-      const e = this.cache.get(name);
-      if (e) e.pending = undefined;
-    });
+    const pending = lookup()
+      .then(({ serviceId, networks }) => this.fetch(name, serviceId, networks))
+      .finally(() => {
+        const e = this.cache.get(name);
+        if (e) e.pending = undefined;
+      });
     this.cache.set(name, { at: hit?.at ?? 0, endpoints: hit?.endpoints ?? [], pending });
-    return pending;
+    return pending.catch((err) => {
+      if (this.cache.get(name)?.pending === undefined && !this.cache.get(name)?.at) this.cache.delete(name);
+      throw err;
+    });
   }
 
   /** Forgets a function's cached endpoints (after scale, update, remove, or a failed connection). */

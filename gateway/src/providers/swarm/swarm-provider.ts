@@ -86,13 +86,16 @@ export class SwarmProvider implements Provider {
   }
 
   async resolve(name: string): Promise<Endpoint[]> {
-    const svc = await this.find(name);
     if (this.opts.endpointMode === 'vip') {
+      const svc = await this.find(name);
       return (await this.runningTasks(svc.ID)).length ? [{ id: name, url: `http://${name}:${WATCHDOG_PORT}` }] : [];
     }
-    const net = await this.functionsNetwork();
-    const target = (svc.Spec?.TaskTemplate as Docker.ContainerTaskSpec | undefined)?.Networks?.[0]?.Target;
-    return this.resolver.resolve(name, svc.ID, target ? new Set([...net.ids, target]) : net.ids);
+    return this.resolver.resolve(name, async () => {
+      const svc = await this.find(name);
+      const net = await this.functionsNetwork();
+      const target = (svc.Spec?.TaskTemplate as Docker.ContainerTaskSpec | undefined)?.Networks?.[0]?.Target;
+      return { serviceId: svc.ID, networks: target ? new Set([...net.ids, target]) : net.ids };
+    });
   }
 
   /** Drops a function's cached endpoints, e.g. after a connection to one of them failed. */
