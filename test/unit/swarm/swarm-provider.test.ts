@@ -67,6 +67,13 @@ describe('SwarmProvider (fake engine)', () => {
     expect(eps).toEqual([{ id: 't1', url: 'http://10.0.1.5:8080' }]);
   });
 
+  it('routes to a starting task once its own readiness probe passes (before Swarm\'s first health check)', async () => {
+    const { docker } = fakeDocker({ tasks: [task('t1', '10.0.1.5', 'starting'), task('t2', '10.0.1.6', 'starting')] });
+    const probe = async (url: string) => url.includes('10.0.1.6');
+    const eps = await new SwarmProvider({ docker, endpointMode: 'dnsrr', probe }).resolve('echoit');
+    expect(eps.map((e) => e.id)).toEqual(['t2']);
+  });
+
   it('leaves out a task whose watchdog is not ready yet', async () => {
     const { docker } = fakeDocker({ tasks: [task('t1', '10.0.1.5'), task('t2', '10.0.1.6')] });
     const probe = async (url: string) => url.includes('10.0.1.5');

@@ -20,9 +20,13 @@ interface Entry {
   pending?: Promise<Endpoint[]>;
 }
 
-/** A task is a candidate only while Swarm wants it running and reports it running (after its HEALTHCHECK passed). */
-export function taskAddress(task: TaskInfo, networkIds: Set<string>): string | null {
-  if (task.DesiredState !== 'running' || task.Status?.State !== 'running') return null;
+/**
+ * A task is a candidate only while Swarm wants it running and reports it running (its HEALTHCHECK passed) or, when
+ * `acceptStarting` (the gateway probes `/_/ready` itself), started but not yet past its first health-check interval.
+ */
+export function taskAddress(task: TaskInfo, networkIds: Set<string>, acceptStarting = false): string | null {
+  const state = task.Status?.State;
+  if (task.DesiredState !== 'running' || !(state === 'running' || (acceptStarting && state === 'starting'))) return null;
   for (const att of task.NetworksAttachments ?? []) {
     const id = att.Network?.ID ?? '';
     const name = att.Network?.Spec?.Name ?? '';
@@ -77,7 +81,7 @@ export class TaskResolver {
     }
     const candidates = tasks
       .filter((t) => t.ServiceID === serviceId)
-      .map((t) => ({ id: t.ID, address: taskAddress(t, networks) }))
+      .map((t) => ({ id: t.ID, address: taskAddress(t, networks, this.opts.probe !== undefined) }))
       .filter((t): t is { id: string; address: string } => t.address !== null)
       .map((t) => ({ id: t.id, url: `http://${t.address}:${this.opts.port}` }));
     const live = new Set(candidates.map((c) => c.id));
