@@ -39,8 +39,16 @@ function extraProblems(body: FunctionDeployment): string[] {
   return problems;
 }
 
+const checkDeployment = validator<FunctionDeployment>(schema, extraProblems);
+
+/** Go clients (faas-cli, the OpenFaaS SDK) send nil maps and slices as `null`: an optional null field means absent. */
+function dropNullFields(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
+}
+
 /** Validates a FunctionDeployment body, listing every problem (schema, DNS-label name, namespace). */
-export const validateDeployment = validator<FunctionDeployment>(schema, extraProblems);
+export const validateDeployment = (body: unknown): FunctionDeployment => checkDeployment(dropNullFields(body));
 
 /** Validates the body of `DELETE /system/functions`. */
 export const validateDelete = validator<{ functionName: string }>(

@@ -19,6 +19,21 @@ describe('POST /system/functions', () => {
     expect(res.headers['x-skep-internal']).toBe('gateway');
   });
 
+  it('treats the null maps and lists Go clients send as absent', async () => {
+    const { app } = fakeGateway();
+    const body = { ...deployment('echo'), labels: null, annotations: null, constraints: null, secrets: null, envVars: null };
+    await request(app).post('/system/functions').send(body).expect(202);
+    const res = await request(app).get('/system/function/echo').expect(200);
+    expect(res.body).toMatchObject({ labels: {}, annotations: {}, secrets: [], constraints: [], envVars: {} });
+  });
+
+  it('still refuses a null image or name', async () => {
+    const { app } = fakeGateway();
+    const res = await request(app).post('/system/functions').send({ service: null, image: null }).expect(400);
+    expect(res.body.message).toContain('service');
+    expect(res.body.message).toContain('image');
+  });
+
   it('lists every validation problem at once', async () => {
     const { app } = fakeGateway();
     const res = await request(app).post('/system/functions').send({ service: 'Bad_Name', envVars: { a: 1 }, labels: 'x' }).expect(400);
