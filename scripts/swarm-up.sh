@@ -43,7 +43,8 @@ fi
 
 log "waiting for the gateway on 127.0.0.1:$port"
 for _ in $(seq 1 180); do
-  if curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; then
+  if node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+    "http://127.0.0.1:$port/healthz"; then
     echo "Skep gateway: http://127.0.0.1:$port"
     [ -f "$state/basic-auth-password" ] && echo "login: admin / \$(cat $PWD/$state/basic-auth-password)"
     exit 0
