@@ -1,4 +1,4 @@
-/** `POST /system/alert`: Alertmanager's webhook (v4); each firing alert adds a step of replicas, each resolved one returns to min. */
+/** `POST /system/alert`: Alertmanager's webhook (v4); a firing function takes one step of replicas, a resolved one returns to min. */
 import Ajv from 'ajv';
 import express, { Router } from 'express';
 import { splitFunctionRef } from '../../../common/src/names';
@@ -66,6 +66,28 @@ export async function handleAlert(deps: AlertDeps, index: number, alert: AlertBo
   }
 }
 
+/**
+ * One notification can carry several alerts for one function (a resolved instance beside a firing one, or one per label
+ * set): the function takes one step when any of them fires and returns to min only when all are resolved, instead of
+ * stepping once per alert (1→5→9→13→1 in one webhook). Alerts without a function name pass through to be reported.
+ */
+export function oneAlertPerFunction(alerts: AlertBody['alerts']): [number, AlertBody['alerts'][number]][] {
+  const kept = new Map<string, [number, AlertBody['alerts'][number]]>();
+  const out: [number, AlertBody['alerts'][number]][] = [];
+  alerts.forEach((alert, i) => {
+    const ref = alert.labels.function_name;
+    const name = ref ? (splitFunctionRef(ref)?.name ?? ref) : undefined;
+    if (name === undefined) return void out.push([i, alert]);
+    const seen = kept.get(name);
+    if (!seen) {
+      const entry: [number, AlertBody['alerts'][number]] = [i, alert];
+      kept.set(name, entry);
+      out.push(entry);
+    } else if (alert.status === 'firing') seen[1] = alert;
+  });
+  return out;
+}
+
 /** Dependencies of the alert route. */
 export interface AlertDeps {
   provider: Pick<Provider, 'status'>;
@@ -81,8 +103,7 @@ export function alertRouter(deps: AlertDeps): Router {
       throw new ValidationError(`Unable to parse alert, bad format: ${why}`, validate.errors);
     }
     const results: AlertResult[] = [];
-    // One at a time: two alerts for the same function must step from each other's result.
-    for (const [i, alert] of (req.body as AlertBody).alerts.entries()) results.push(await handleAlert(deps, i, alert));
+    for (const [i, alert] of oneAlertPerFunction((req.body as AlertBody).alerts)) results.push(await handleAlert(deps, i, alert));
     const errors = results.filter((r) => r.action === 'error').map((r) => `[${r.index}] ${r.function}: ${r.message}`);
     res.status(200).json({ results, errors });
   });

@@ -77,6 +77,27 @@ describe('POST /system/alert', () => {
     expect(p.scaleCalls).toEqual([['echo', 2]]);
   });
 
+  it('takes one step per function when one notification holds several alerts for it', async () => {
+    const p = new FakeProvider().add('echo', 1);
+    const res = await request(appWith(p).app).post('/system/alert').send(body([
+      { status: 'firing', labels: { function_name: 'echo', code: '200' } },
+      { status: 'resolved', labels: { function_name: 'echo' } },
+      { status: 'firing', labels: { function_name: 'echo.openfaas-fn', code: '500' } },
+    ]));
+    expect(res.status).toBe(200);
+    expect(p.scaleCalls).toEqual([['echo', 5]]);
+    expect(res.body.results).toHaveLength(1);
+  });
+
+  it('returns to min only when every alert for the function is resolved', async () => {
+    const p = new FakeProvider().add('echo', 9);
+    await request(appWith(p).app).post('/system/alert').send(body([
+      { status: 'resolved', labels: { function_name: 'echo', code: '200' } },
+      { status: 'resolved', labels: { function_name: 'echo', code: '500' } },
+    ], 'resolved')).expect(200);
+    expect(p.scaleCalls).toEqual([['echo', 1]]);
+  });
+
   it('reports an unknown function as a per-alert error and still answers 200', async () => {
     const p = new FakeProvider().add('echo', 1);
     const res = await request(appWith(p).app).post('/system/alert').send(body([
