@@ -15,6 +15,12 @@ export interface ForwardOptions {
   echoCallId: boolean;
 }
 
+/** Where a Call reports its end: `done` once the answer went out or the client left, `failed` while nothing was written. */
+export interface CallSink {
+  done(status: number): void;
+  failed(err: SkepError): void;
+}
+
 /** One call in flight: settles once, whether the answer completed, the client left, or the upstream failed. */
 export class Call {
   /** The upstream request, destroyed when the call fails. */
@@ -23,8 +29,14 @@ export class Call {
   private failure: SkepError | null = null;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(readonly opts: ForwardOptions, private readonly res: ServerResponse, private readonly done: (status: number) => void, private readonly failed: (err: SkepError) => void) {
+  constructor(readonly opts: ForwardOptions, private readonly res: ServerResponse, private readonly sink: CallSink, private readonly destroyOnClose: boolean) {
     this.timer = setTimeout(() => this.fail(new TimeoutError(`function did not answer within upstream_timeout (${opts.timeoutMs} ms)`)), opts.timeoutMs);
+  }
+
+  /** The client's response closed (answered, or the client left): the caller's one `close` listener calls this. */
+  closed(): void {
+    if (this.destroyOnClose && !this.res.writableFinished) this.upstream?.destroy();
+    this.finish(this.res.statusCode);
   }
 
   /** The answer went out (or the client left): report the status the client got. */
@@ -32,7 +44,7 @@ export class Call {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    this.done(status);
+    this.sink.done(status);
   }
 
   /** The upstream failed: answer with the error if nothing was written yet, else cut the response. */
@@ -46,14 +58,17 @@ export class Call {
     }
     this.settled = true;
     clearTimeout(this.timer);
-    this.failed(this.failure);
+    this.sink.failed(this.failure);
   }
 }
 
 /** Sends one call to one endpoint and pipes the answer back (node:http or http-proxy-3). */
 export interface Forwarder {
-  /** Resolves with the status the client got; rejects with a SkepError while nothing has been written. */
-  forward(req: IncomingMessage, res: ServerResponse, ep: Endpoint, opts: ForwardOptions): Promise<number>;
+  /**
+   * Starts forwarding; `sink.done` gets the status the client got, `sink.failed` a SkepError while nothing was written.
+   * Returns the Call (null when refused at once), whose `closed()` the caller invokes when `res` closes.
+   */
+  forward(req: IncomingMessage, res: ServerResponse, ep: Endpoint, opts: ForwardOptions, sink: CallSink): Call | null;
   /** Drops listeners and state. */
   close(): void;
 }

@@ -3,7 +3,7 @@ import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, Server
 import { createProxyServer } from 'http-proxy-3';
 import { PayloadTooLargeError, UnreachableError } from '../errors';
 import type { Endpoint } from '../providers/provider';
-import { Call, ForwardOptions, Forwarder, limitChunked } from './call';
+import { Call, CallSink, ForwardOptions, Forwarder, limitChunked } from './call';
 import { stripHopByHop, upstreamRequestHeaders } from './headers';
 
 /** Forwards calls with one http-proxy-3 server (`proxy_engine=http-proxy-3`); a call's state travels with its request. */
@@ -42,24 +42,22 @@ export class HttpProxy3Forwarder implements Forwarder {
     return t;
   }
 
-  /**
-   * Forwards `req` to `ep` and pipes the answer to `res`; resolves with the status the client got.
-   * Rejects with a SkepError (502, 504, 413) only while nothing has been written, so the caller can answer with it.
-   */
-  forward(req: IncomingMessage, res: ServerResponse, ep: Endpoint, opts: ForwardOptions): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const length = Number(req.headers['content-length'] ?? 0);
-      if (length > opts.maxBodyBytes) return reject(new PayloadTooLargeError(opts.maxBodyBytes));
-      const call = new Call(opts, res, resolve, reject);
-      this.calls.set(req, call);
-      if (!req.headers['content-length']) limitChunked(req, opts.maxBodyBytes, () => call.fail(new PayloadTooLargeError(opts.maxBodyBytes)));
-      res.on('close', () => call.finish(res.statusCode));
-      req.headers = upstreamRequestHeaders(req, opts.call) as IncomingHttpHeaders;
-      req.url = opts.path;
-      this.proxy.web(req, res, { target: this.target(ep.url) }, (err: NodeJS.ErrnoException) => {
-        call.fail(new UnreachableError(`cannot reach the function: ${err.code ?? err.message}`));
-      });
+  /** Forwards `req` to `ep` and pipes the answer to `res`; a SkepError (502, 504, 413) goes to the sink only while nothing was written. */
+  forward(req: IncomingMessage, res: ServerResponse, ep: Endpoint, opts: ForwardOptions, sink: CallSink): Call | null {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > opts.maxBodyBytes) {
+      sink.failed(new PayloadTooLargeError(opts.maxBodyBytes));
+      return null;
+    }
+    const call = new Call(opts, res, sink, false);
+    this.calls.set(req, call);
+    if (!req.headers['content-length']) limitChunked(req, opts.maxBodyBytes, () => call.fail(new PayloadTooLargeError(opts.maxBodyBytes)));
+    req.headers = upstreamRequestHeaders(req, opts.call) as IncomingHttpHeaders;
+    req.url = opts.path;
+    this.proxy.web(req, res, { target: this.target(ep.url) }, (err: NodeJS.ErrnoException) => {
+      call.fail(new UnreachableError(`cannot reach the function: ${err.code ?? err.message}`));
     });
+    return call;
   }
 
   /** Stops the proxy server's listeners. */

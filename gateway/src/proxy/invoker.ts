@@ -1,12 +1,12 @@
 /** The invocation pipeline behind `/function/<name>[/path]`: pick a ready replica, forward, report events. */
-import { EventEmitter } from 'node:events';
+import { getEventListeners } from 'node:events';
 import { Agent, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, SkepError, UnavailableError } from '../errors';
 import { sendError, toSkepError } from '../http/error-handler';
 import type { Endpoint, Provider } from '../providers/provider';
 import { Balancer } from './balancer';
-import type { Forwarder } from './call';
+import type { Call, CallSink, ForwardOptions, Forwarder } from './call';
 import { NodeForwarder } from './forward';
 import type * as Hp3 from './forward-http-proxy-3';
 import { nowNs } from './headers';
@@ -25,22 +25,6 @@ export interface InvocationEvents {
   completed: { fn: string; status: number; durationMs: number; overheadMs: number; error?: string };
 }
 
-/** What a call ended with, for the `completed` event. */
-interface Outcome {
-  status: number;
-  overheadMs: number;
-  error?: string;
-}
-
-/** One call as dispatch sees it; startNs is when the gateway received it (X-Start-Time). */
-interface CallInfo {
-  fn: string;
-  path: string;
-  signal: AbortSignal;
-  t0: number;
-  startNs: string;
-}
-
 /** Options of the invoker. */
 export interface InvokerOptions {
   provider: Provider;
@@ -55,12 +39,14 @@ export class Invoker {
   readonly balancer = new Balancer();
   readonly agent = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
   private readonly forwarder: Forwarder;
-  private readonly events = new EventEmitter();
+  // Plain listener lists (replaced, never mutated, so an emit runs over a stable snapshot): cheaper than an EventEmitter per call.
+  private readonly listeners: { [K in keyof InvocationEvents]: ((e: InvocationEvents[K]) => void)[] } = { started: [], completed: [] };
+  /** Never-aborted controllers whose signals have no listener left, reused so a call does not build an AbortSignal. */
+  private readonly controllers: AbortController[] = [];
   private readonly inFlightByFn = new Map<string, number>();
   private pickEndpoint: PickEndpoint;
 
   constructor(private readonly opts: InvokerOptions) {
-    this.events.setMaxListeners(50);
     // http-proxy-3 is loaded only when chosen, so the default gateway does not carry it.
     if (opts.engine === 'http-proxy-3') {
       const { HttpProxy3Forwarder } = require('./forward-http-proxy-3') as typeof Hp3;
@@ -85,8 +71,10 @@ export class Invoker {
 
   /** Subscribes to an invocation event. */
   on<K extends keyof InvocationEvents>(event: K, fn: (e: InvocationEvents[K]) => void): () => void {
-    this.events.on(event, fn);
-    return () => this.events.off(event, fn);
+    this.listeners[event] = [...this.listeners[event], fn] as never;
+    return () => {
+      this.listeners[event] = (this.listeners[event] as unknown[]).filter((f) => f !== fn) as never;
+    };
   }
 
   /** Calls in flight for `fn` right now. */
@@ -105,55 +93,44 @@ export class Invoker {
   }
 
   /** Serves one `/function/...` request on the raw Node request and response. */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  handle(req: IncomingMessage, res: ServerResponse): void {
     const t0 = performance.now();
     const parsed = parseInvokeUrl(req.url ?? '/');
     if (!parsed) return sendError(res, new NotFoundError(`no function at ${req.url}`));
-    const fn = parsed.name;
-    const abort = new AbortController();
-    // Abort only a call the client left: aborting builds a DOMException with a stack, too dear for every call.
-    res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
-    this.begin(fn);
-    const outcome: Outcome = { status: 0, overheadMs: 0 };
+    const inv = new Invocation(this, req, res, parsed.name, parsed.path, t0, this.controllers.pop() ?? new AbortController());
+    // One listener for the whole call: it aborts the endpoint choice, or tells the forwarded call.
+    res.once('close', () => inv.closed());
+    this.begin(inv.fn);
+    let ep: Promise<Endpoint>;
     try {
-      await this.dispatch(req, res, { fn, path: parsed.path, signal: abort.signal, t0, startNs: nowNs() }, outcome);
+      ep = this.pickEndpoint(inv.fn, inv.controller!.signal);
     } catch (err) {
-      const e: SkepError = toSkepError(err);
-      outcome.status = e.statusCode;
-      outcome.error = e.code;
-      outcome.overheadMs ||= performance.now() - t0;
-      sendError(res, e);
-    } finally {
-      this.end(fn);
-      this.events.emit('completed', { fn, durationMs: performance.now() - t0, ...outcome });
+      return inv.failed(toSkepError(err));
     }
+    ep.then((e) => inv.picked(e), (err: unknown) => inv.failed(toSkepError(err)));
   }
 
-  /** Chooses a replica and forwards to it, filling `outcome`; throws a SkepError the caller answers with. */
-  private async dispatch(req: IncomingMessage, res: ServerResponse, c: CallInfo, outcome: Outcome): Promise<void> {
-    const ep = await this.pickEndpoint(c.fn, c.signal);
-    outcome.overheadMs = performance.now() - c.t0;
-    if (c.signal.aborted) {
-      outcome.status = CLIENT_GONE; // the caller left while a replica was being found (e.g. scale from zero)
-      return;
-    }
+  /** Forwards a call whose endpoint was chosen (Invocation calls it). */
+  forward(req: IncomingMessage, res: ServerResponse, ep: Endpoint, path: string, startNs: string, sink: CallSink): Call | null {
     const clientCallId = req.headers['x-call-id'];
-    const call = { callId: typeof clientCallId === 'string' && clientCallId ? clientCallId : randomUUID(), startNs: c.startNs };
-    this.balancer.acquire(ep.url);
-    try {
-      const opts = { timeoutMs: this.opts.upstreamTimeoutMs, maxBodyBytes: this.opts.maxBodyBytes, path: c.path, call, echoCallId: call.callId !== clientCallId };
-      outcome.status = await this.forwarder.forward(req, res, ep, opts);
-    } finally {
-      this.balancer.release(ep.url);
-    }
+    const callId = typeof clientCallId === 'string' && clientCallId ? clientCallId : randomUUID();
+    const opts: ForwardOptions = { timeoutMs: this.opts.upstreamTimeoutMs, maxBodyBytes: this.opts.maxBodyBytes, path, call: { callId, startNs }, echoCallId: callId !== clientCallId };
+    return this.forwarder.forward(req, res, ep, opts, sink);
+  }
+
+  /** Takes back a controller whose signal was not aborted and has no listener left, so no one can observe its reuse. */
+  recycle(c: AbortController): void {
+    if (c.signal.aborted || this.controllers.length >= 256 || getEventListeners(c.signal, 'abort').length > 0) return;
+    this.controllers.push(c);
   }
 
   /** Counts a call to `fn` as started (the WebSocket path uses it as well). */
   begin(fn: string): void {
     this.inFlightByFn.set(fn, (this.inFlightByFn.get(fn) ?? 0) + 1);
-    this.events.emit('started', { fn });
+    const list = this.listeners.started;
+    if (list.length === 0) return;
+    const e = { fn };
+    for (let i = 0; i < list.length; i++) list[i](e);
   }
 
   /** Counts a call to `fn` as finished. */
@@ -165,12 +142,76 @@ export class Invoker {
 
   /** Emits a `completed` event (for paths that do not go through handle). */
   emitCompleted(e: InvocationEvents['completed']): void {
-    this.events.emit('completed', e);
+    const list = this.listeners.completed;
+    for (let i = 0; i < list.length; i++) list[i](e);
   }
 
   /** Drops pooled upstream connections. */
   close(): void {
     this.forwarder.close();
     this.agent.destroy();
+  }
+}
+
+/** One call through handle(): endpoint choice, forward, then `completed` exactly once. */
+class Invocation implements CallSink {
+  /** Set while the endpoint is being chosen; a client leaving then aborts it. */
+  controller: AbortController | null;
+  private call: Call | null = null;
+  private ep: Endpoint | null = null;
+  private overheadMs = 0;
+  private over = false;
+  private readonly startNs = nowNs();
+
+  constructor(private readonly invoker: Invoker, private readonly req: IncomingMessage, private readonly res: ServerResponse, readonly fn: string, private readonly path: string, private readonly t0: number, controller: AbortController) {
+    this.controller = controller;
+  }
+
+  /** The response closed: abort a pending endpoint choice (only if the client left), else tell the call. */
+  closed(): void {
+    if (this.call) this.call.closed();
+    // Abort only a call the client left: aborting builds a DOMException with a stack, too dear for every call.
+    else if (this.controller && !this.res.writableFinished) this.controller.abort();
+  }
+
+  picked(ep: Endpoint): void {
+    const controller = this.controller!;
+    this.controller = null;
+    this.overheadMs = performance.now() - this.t0;
+    if (controller.signal.aborted) return this.complete(CLIENT_GONE); // the caller left while a replica was being found (e.g. scale from zero)
+    this.invoker.recycle(controller);
+    this.ep = ep;
+    this.invoker.balancer.acquire(ep.url);
+    try {
+      this.call = this.invoker.forward(this.req, this.res, ep, this.path, this.startNs, this);
+    } catch (err) {
+      this.failed(toSkepError(err));
+    }
+  }
+
+  done(status: number): void {
+    this.release();
+    this.complete(status);
+  }
+
+  failed(e: SkepError): void {
+    if (this.over) return;
+    this.release();
+    this.overheadMs ||= performance.now() - this.t0;
+    sendError(this.res, e);
+    this.complete(e.statusCode, e.code);
+  }
+
+  private release(): void {
+    if (this.ep) this.invoker.balancer.release(this.ep.url);
+    this.ep = null;
+  }
+
+  private complete(status: number, error?: string): void {
+    if (this.over) return;
+    this.over = true;
+    this.invoker.end(this.fn);
+    const durationMs = performance.now() - this.t0;
+    this.invoker.emitCompleted(error === undefined ? { fn: this.fn, durationMs, status, overheadMs: this.overheadMs } : { fn: this.fn, durationMs, status, overheadMs: this.overheadMs, error });
   }
 }
