@@ -44,6 +44,31 @@ export interface InvokeResult {
   body: Buffer;
 }
 
+/** One async request as `/system/async` shows it (`headers` and base64 `body` only from the single-job routes). */
+export interface AsyncJob {
+  callId: string;
+  function: string;
+  state: 'queued' | 'running' | 'succeeded' | 'failed' | 'dead';
+  attempts: number;
+  lastStatus?: number;
+  lastError?: string;
+  deadReason?: string;
+  method: string;
+  path: string;
+  query: string;
+  callbackUrl?: string;
+  idempotencyKey?: string;
+  interrupted?: boolean;
+  bodyBytes: number;
+  createdAt: string;
+  enqueuedAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  nextAttemptAt?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 /** Options for `ready`: polling bounds. */
 export interface ReadyOptions {
   timeoutMs: number;
@@ -124,6 +149,36 @@ export class GatewayClient {
   /** Removes a secret. */
   async removeSecret(name: string): Promise<void> {
     await this.request('DELETE', '/system/secrets', { name });
+  }
+
+  /** Async requests, newest first (`GET /system/async`, or `/system/async/dead` with `dead`). */
+  async asyncList(q: { function?: string; state?: string; limit?: number; dead?: boolean } = {}): Promise<AsyncJob[]> {
+    const params = new URLSearchParams();
+    if (q.function) params.set('function', q.function);
+    if (q.state && !q.dead) params.set('state', q.state);
+    if (q.limit !== undefined) params.set('limit', String(q.limit));
+    const qs = params.toString();
+    return (await this.json('GET', `/system/async${q.dead ? '/dead' : ''}${qs ? `?${qs}` : ''}`)) as AsyncJob[];
+  }
+
+  /** One async request with its stored headers and base64 body (`GET /system/async/:callId`). */
+  async asyncGet(callId: string): Promise<AsyncJob> {
+    return (await this.json('GET', `/system/async/${encodeURIComponent(callId)}`)) as AsyncJob;
+  }
+
+  /** Queues a dead-lettered request again (`POST /system/async/dead/:callId/redrive`). */
+  async asyncRedrive(callId: string): Promise<AsyncJob> {
+    const res = await this.request('POST', `/system/async/dead/${encodeURIComponent(callId)}/redrive`);
+    return (await res.json()) as AsyncJob;
+  }
+
+  /** Purges one dead-lettered request, or every one (of a function); returns how many went. */
+  async asyncPurge(target: { callId?: string; function?: string }): Promise<number> {
+    const path = target.callId
+      ? `/system/async/dead/${encodeURIComponent(target.callId)}`
+      : `/system/async/dead${target.function ? `?${new URLSearchParams({ function: target.function })}` : ''}`;
+    const res = await this.request('DELETE', path);
+    return ((await res.json()) as { purged: number }).purged;
   }
 
   /** Calls a function (or queues it with `async`); any status comes back, nothing is thrown for a function's error. */

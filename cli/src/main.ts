@@ -5,6 +5,7 @@ import { GatewayError, UnreachableGatewayError } from './gateway-client';
 import { Io, Output, UsageError } from './output';
 import { StackFileError } from './stack-file';
 import { cliVersion } from './version';
+import { registerAsyncCommands } from './commands/async';
 import { registerBuildCommands } from './commands/build';
 import { registerDeployCommands } from './commands/deploy';
 import { registerFunctionCommands } from './commands/functions';
@@ -46,6 +47,7 @@ export function buildProgram(io: Io, status: { code: number }): Command {
   registerDeployCommands(program, wrap);
   registerFunctionCommands(program, wrap);
   registerInvokeCommand(program, wrap);
+  registerAsyncCommands(program, wrap);
   registerLogsCommand(program, wrap);
   registerSecretCommands(program, wrap);
   registerLoginCommands(program, wrap);

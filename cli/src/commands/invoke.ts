@@ -11,6 +11,7 @@ interface InvokeFlags {
   contentType?: string;
   async?: boolean;
   callbackUrl?: string;
+  idempotencyKey?: string;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -26,6 +27,7 @@ export function registerInvokeCommand(program: Command, wrap: Wrap): void {
     .option('--content-type <type>', 'Content-Type of the body', 'text/plain')
     .option('-a, --async', 'queue the call (POST /async-function/NAME); prints the call id')
     .option('--callback-url <url>', 'with --async: where the result is posted (X-Callback-Url)')
+    .option('--idempotency-key <key>', 'with --async: a repeat with the same key returns the first call id (X-Idempotency-Key)')
     .action(wrap(invoke));
 }
 
@@ -50,7 +52,9 @@ async function invoke(ctx: Context, name: string, f: InvokeFlags): Promise<numbe
     const [k, v] = splitHeader(h);
     headers[k.toLowerCase()] = v;
   }
+  if ((f.callbackUrl || f.idempotencyKey) && !f.async) throw new UsageError('--callback-url and --idempotency-key need --async');
   if (f.callbackUrl) headers['x-callback-url'] = f.callbackUrl;
+  if (f.idempotencyKey) headers['x-idempotency-key'] = f.idempotencyKey;
   const query = f.query.map(splitQuery);
   // A terminal on stdin means there is no body to wait for.
   const body = method === 'GET' || method === 'HEAD' || ctx.io.stdin.isTTY ? undefined : await readAll(ctx.io.stdin);
@@ -58,8 +62,13 @@ async function invoke(ctx: Context, name: string, f: InvokeFlags): Promise<numbe
   const internal = res.headers.get('x-skep-internal') ?? res.headers.get('x-openfaas-internal');
   if (f.async && res.status === 202) {
     const callId = res.headers.get('x-call-id') ?? '';
-    if (ctx.out.json) ctx.out.printJson({ name, status: 202, callId });
-    else ctx.out.note(`Function submitted asynchronously${callId ? ` (X-Call-Id: ${callId})` : ''}.`);
+    const replay = res.headers.get('x-skep-idempotent-replay') === 'true';
+    if (ctx.out.json) ctx.out.printJson({ name, status: 202, callId, ...(replay ? { replay } : {}) });
+    else {
+      ctx.out.note(`Function submitted asynchronously${callId ? ` (X-Call-Id: ${callId})` : ''}${replay ? ' (idempotent replay: an earlier call with this key)' : ''}.`);
+      // The bare id on stdout, so `id=$(skep invoke NAME --async)` works.
+      if (callId) ctx.out.line(callId);
+    }
     return 0;
   }
   if (res.status >= 200 && res.status < 300) {
