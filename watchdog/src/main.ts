@@ -27,6 +27,8 @@ function main(): void {
     process.stderr.write(`skep-watchdog: ${err.message}\n`);
     process.exit(2);
   }
+  // Once whoever reads our output is gone (EPIPE), logging must fail quietly rather than become an uncaught error loop.
+  process.stdout.on('error', () => undefined);
   const log = createLogger({ component: 'watchdog' });
   let runner: Runner;
   try {
@@ -47,6 +49,7 @@ function main(): void {
   // A handler's stray async error kills an inproc watchdog: say so, answer what is in flight, and exit 1 to be restarted.
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, `uncaught exception: ${err.message}`);
+    if (wd.state === 'draining' || wd.state === 'crashed') process.exit(1); // already on the way out
     wd.crash(`uncaught exception: ${err.message}`);
   });
   process.once('SIGTERM', () => stop('SIGTERM'));
