@@ -2,6 +2,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Provider } from '../providers/provider';
 import type { Invoker } from '../proxy/invoker';
+import { DirectCounter, DirectHistogram } from './direct-series';
 
 interface Series {
   invocations: { inc(): void };
@@ -71,19 +72,20 @@ export class GatewayMetrics {
   private startedOf(fn: string): { inc(): void } {
     let c = this.startedChildren.get(fn);
     if (!c) {
-      c = this.started.labels(fn);
+      c = new DirectCounter(this.started, { function_name: fn });
       this.startedChildren.set(fn, c);
     }
     return c;
   }
 
-  /** Labelled children, cached: hashing label objects on every call showed in the per-call CPU cost. */
+  /** Labelled series, cached and updated in place: hashing label objects on every call showed in the per-call CPU cost. */
   private series(fn: string, status: number): Series {
     const key = `${fn} ${status}`;
     let s = this.children.get(key);
     if (!s) {
       const code = String(status);
-      s = { invocations: this.invocations.labels(fn, code), seconds: this.seconds.labels(fn, code), overhead: this.overhead.labels(fn) };
+      const labels = { function_name: fn, code };
+      s = { invocations: new DirectCounter(this.invocations, labels), seconds: new DirectHistogram(this.seconds, labels), overhead: new DirectHistogram(this.overhead, { function_name: fn }) };
       this.children.set(key, s);
     }
     return s;
