@@ -99,7 +99,7 @@ export class Invoker {
     if (!parsed) return sendError(res, new NotFoundError(`no function at ${req.url}`));
     const inv = new Invocation(this, req, res, parsed.name, parsed.path, t0, this.controllers.pop() ?? new AbortController());
     // One listener for the whole call: it aborts the endpoint choice, or tells the forwarded call.
-    res.once('close', () => inv.closed());
+    res.on('close', () => inv.closed());
     this.begin(inv.fn);
     let ep: Promise<Endpoint>;
     try {
