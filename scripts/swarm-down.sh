@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm run swarm:down — removes what swarm:up and the gateway created: the stack, function services, Skep's secrets,
-# configs and networks. --purge also removes the images, leaves the swarm if swarm:up made it and stops the dockerd it started.
+# configs and networks. --purge also removes the stack's volumes and the images, leaves the swarm if swarm:up made it
+# and stops the dockerd it started.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/docker.sh
@@ -28,6 +29,8 @@ for _ in $(seq 1 20); do
 done
 rm -f .skep/swarm/basic-auth-password
 if [ $purge = 1 ]; then
+  # The stack's named volumes (gateway data, NATS JetStream store) hold queued async requests: only --purge drops them.
+  ids=$(docker volume ls -q --filter "label=com.docker.stack.namespace=$stack"); [ -n "$ids" ] && docker volume rm $ids >/dev/null 2>&1
   ids=$(docker images -q --filter "label=$label" | sort -u); [ -n "$ids" ] && docker rmi -f $ids >/dev/null 2>&1
   [ -f /run/skep-swarm-init ] && docker swarm leave --force >/dev/null 2>&1 && rm -f /run/skep-swarm-init
   if [ -f /run/skep-dockerd.pid ]; then

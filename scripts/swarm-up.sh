@@ -12,7 +12,7 @@ mkdir -p "$state"
 
 ensure_docker
 missing=()
-for p in busybox-static prometheus prometheus-alertmanager; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in busybox-static prometheus prometheus-alertmanager nats-server; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
@@ -38,7 +38,7 @@ log "docker stack deploy $stack"
 docker stack deploy --resolve-image never --prune -c stack.yml "$stack" >/dev/null
 # A re-run with the same image tags would not restart the services; force them (and wait) so rebuilt images are used.
 if [ $existed = 1 ]; then
-  for svc in gateway prometheus alertmanager; do docker service update -q --force "${stack}_$svc" >/dev/null 2>&1 || true; done
+  for svc in nats gateway prometheus alertmanager; do docker service update -q --force "${stack}_$svc" >/dev/null 2>&1 || true; done
 fi
 
 log "waiting for the gateway on 127.0.0.1:$port"

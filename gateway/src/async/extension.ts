@@ -21,9 +21,12 @@ export interface AsyncExtension extends GatewayExtension {
 }
 
 /** Opens the configured queue backend. */
-export function createQueue(cfg: AsyncConfig, dataDir = ''): JobQueue {
+export function createQueue(cfg: AsyncConfig, dataDir = '', log?: Logger): JobQueue {
+  const onConnectError = (err: Error, attempt: number) => {
+    if (attempt === 1 || attempt % 12 === 0) log?.warn({ err: err.message, attempt, url: cfg.asyncNatsUrl }, 'async queue: NATS not reachable yet, retrying');
+  };
   return cfg.asyncBackend === 'nats'
-    ? new NatsQueue({ servers: cfg.asyncNatsUrl, leaseMs: cfg.asyncLeaseMs })
+    ? new NatsQueue({ servers: cfg.asyncNatsUrl, leaseMs: cfg.asyncLeaseMs, onConnectError })
     : new SqliteQueue(sqlitePath(cfg, dataDir), { leaseMs: cfg.asyncLeaseMs });
 }
 
@@ -58,7 +61,7 @@ function settingsCache(cfg: AsyncConfig, provider: Provider, ttlMs = 5000) {
 }
 
 /** Builds the async extension; `queue` may be given (tests), else it is opened from `cfg`. */
-export function asyncExtension(cfg: AsyncConfig & { dataDir?: string }, provider: Provider, logger: Logger, queue: JobQueue = createQueue(cfg, cfg.dataDir)): AsyncExtension {
+export function asyncExtension(cfg: AsyncConfig & { dataDir?: string }, provider: Provider, logger: Logger, queue: JobQueue = createQueue(cfg, cfg.dataDir, logger)): AsyncExtension {
   const lookups = settingsCache(cfg, provider);
   const log = logger.child({ component: 'async' });
   let metrics: AsyncMetrics | undefined;

@@ -23,6 +23,8 @@ export interface NatsQueueOptions extends QueueOptions {
   recheckMs?: number;
   /** Prefix of bucket and stream names, so tests can share one server. */
   prefix?: string;
+  /** Told of each failed connection attempt before the next (the queue keeps trying until it connects or closes). */
+  onConnectError?: (err: Error, attempt: number) => void;
 }
 
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
@@ -50,19 +52,39 @@ export class NatsQueue implements JobQueue {
     const subject = `${p}${SUBJECT}`;
     this.stream = stream;
     this.subject = subject;
-    this.ready = (async () => {
+    const setup = async () => {
       const nc = await connect({ servers: opts.servers.split(','), maxReconnectAttempts: -1, name: 'skep-gateway' });
-      const js = nc.jetstream();
-      const jsm = await nc.jetstreamManager();
-      await jsm.streams.add({ name: stream, subjects: [`${subject}.*`], retention: RetentionPolicy.Workqueue, storage: StorageType.File })
-        .catch(async (err: Error) => { if (!/already in use|exists/i.test(err.message)) throw err; });
-      const kv = (name: string) => js.views.kv(`${p}skep_async_${name}`, { history: 1, storage: StorageType.File });
-      return { nc, js, jsm, jobs: await kv('jobs'), idem: await kv('idem'), leases: await kv('leases') };
+      try {
+        const js = nc.jetstream();
+        const jsm = await nc.jetstreamManager();
+        await jsm.streams.add({ name: stream, subjects: [`${subject}.*`], retention: RetentionPolicy.Workqueue, storage: StorageType.File })
+          .catch(async (err: Error) => { if (!/already in use|exists/i.test(err.message)) throw err; });
+        const kv = (name: string) => js.views.kv(`${p}skep_async_${name}`, { history: 1, storage: StorageType.File });
+        return { nc, js, jsm, jobs: await kv('jobs'), idem: await kv('idem'), leases: await kv('leases') };
+      } catch (err) {
+        await nc.close().catch(() => undefined);
+        throw err;
+      }
+    };
+    // NATS may start after the gateway (a Swarm stack starts its services in no order): keep trying, with back-off.
+    this.ready = (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await setup();
+        } catch (err) {
+          if (this.closing) throw err;
+          opts.onConnectError?.(err as Error, attempt);
+          await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (attempt - 1), 5000)));
+          if (this.closing) throw err;
+        }
+      }
     })();
     this.ready.catch(() => undefined);
   }
 
-  /** Waits for the connection and the stream/buckets (rejects when NATS cannot be reached). */
+  private closing = false;
+
+  /** Waits for the connection and the stream/buckets (retried until NATS answers; rejects only once closed). */
   async connected(): Promise<void> {
     await this.ready;
   }
@@ -299,6 +321,7 @@ export class NatsQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     const r = await this.ready.catch(() => null);
     if (r && !r.nc.isClosed()) await r.nc.drain();
   }
