@@ -1,0 +1,63 @@
+/** The NATS backend when the server is not up yet (a Swarm stack starts its services in no order). */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NatsQueue } from '../../../gateway/src/async/nats-queue';
+import type { AsyncRequest } from '../../../gateway/src/async/queue';
+import { assertNatsServerInstalled } from '../../support/nats-server';
+
+const freePort = () => new Promise<number>((resolve, reject) => {
+  const s = createServer();
+  s.once('error', reject);
+  s.listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as { port: number };
+    s.close(() => resolve(port));
+  });
+});
+
+const until = async (what: string, check: () => boolean, timeoutMs = 20_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+const request: AsyncRequest = { fn: 'echo', method: 'POST', path: '/', query: '', headers: {}, body: Buffer.from('hi') };
+
+describe('NatsQueue before NATS is up', () => {
+  let child: ChildProcess | undefined;
+  let dir: string | undefined;
+  beforeAll(() => assertNatsServerInstalled());
+  afterEach(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    child = undefined;
+    dir = undefined;
+  });
+
+  it('keeps retrying and serves requests once the server starts', async () => {
+    const port = await freePort();
+    const errors: number[] = [];
+    const q = new NatsQueue({ servers: `nats://127.0.0.1:${port}`, onConnectError: (_e, attempt) => errors.push(attempt) });
+    await until('a failed attempt', () => errors.length >= 2);
+    dir = mkdtempSync(join(tmpdir(), 'skep-nats-retry-'));
+    child = spawn('nats-server', ['-js', '-sd', dir, '-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    await q.connected();
+    const { job, created } = await q.enqueue(request, { id: 'call-1' });
+    expect({ id: job.id, state: job.state, created }).toEqual({ id: 'call-1', state: 'queued', created: true });
+    await q.close();
+  }, 60_000);
+
+  it('stops retrying when closed', async () => {
+    const q = new NatsQueue({ servers: `nats://127.0.0.1:${await freePort()}` });
+    await q.close();
+    await expect(q.connected()).rejects.toThrow();
+  }, 30_000);
+});
