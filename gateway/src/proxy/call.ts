@@ -21,16 +21,78 @@ export interface CallSink {
   failed(err: SkepError): void;
 }
 
+/**
+ * The upstream deadlines of the calls in flight, kept in one list (ordered by deadline) under one timer: a Timeout
+ * per call showed in the per-call CPU. A call past its deadline fails with a TimeoutError, as its own timer did.
+ */
+export class Deadlines {
+  private head: Call | null = null;
+  private tail: Call | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly fire = (): void => this.expire();
+
+  /** Adds `c`, due at `at` (performance.now() time). */
+  add(c: Call, at: number): void {
+    c.deadline = at;
+    let after = this.tail;
+    while (after !== null && after.deadline > at) after = after.prev;
+    c.prev = after;
+    c.next = after ? after.next : this.head;
+    if (c.next) c.next.prev = c;
+    else this.tail = c;
+    if (after) after.next = c;
+    else this.head = c;
+    if (this.timer === null || this.head === c) this.arm(at);
+  }
+
+  /** Removes `c` (a no-op when it is not listed); the timer stops with the last call. */
+  remove(c: Call): void {
+    if (c.deadline < 0) return;
+    c.deadline = -1;
+    if (c.prev) c.prev.next = c.next;
+    else this.head = c.next;
+    if (c.next) c.next.prev = c.prev;
+    else this.tail = c.prev;
+    c.prev = c.next = null;
+    if (this.head === null && this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private arm(at: number): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(this.fire, Math.max(1, Math.ceil(at - performance.now())));
+  }
+
+  private expire(): void {
+    this.timer = null;
+    // Node may run a timer up to a millisecond before performance.now() shows the full delay.
+    const now = performance.now() + 1;
+    while (this.head !== null && this.head.deadline <= now) this.head.expired();
+    if (this.head !== null && this.timer === null) this.arm(this.head.deadline);
+  }
+}
+
 /** One call in flight: settles once, whether the answer completed, the client left, or the upstream failed. */
 export class Call {
   /** The upstream request, destroyed when the call fails. */
   upstream: ClientRequest | null = null;
   private settled = false;
   private failure: SkepError | null = null;
-  private readonly timer: NodeJS.Timeout;
+  /** When the call times out (performance.now() time); -1 once it is off the Deadlines list. */
+  deadline = -1;
+  prev: Call | null = null;
+  next: Call | null = null;
 
-  constructor(readonly opts: ForwardOptions, private readonly res: ServerResponse, private readonly sink: CallSink, private readonly destroyOnClose: boolean) {
-    this.timer = setTimeout(() => this.fail(new TimeoutError(`function did not answer within upstream_timeout (${opts.timeoutMs} ms)`)), opts.timeoutMs);
+  constructor(readonly opts: ForwardOptions, private readonly res: ServerResponse, private readonly sink: CallSink, private readonly destroyOnClose: boolean, private readonly deadlines: Deadlines) {
+    deadlines.add(this, performance.now() + opts.timeoutMs);
+  }
+
+  /** The deadline passed (Deadlines calls this). */
+  expired(): void {
+    this.deadlines.remove(this);
+    this.fail(new TimeoutError(`function did not answer within upstream_timeout (${this.opts.timeoutMs} ms)`));
   }
 
   /** The client's response closed (answered, or the client left): the caller's one `close` listener calls this. */
@@ -43,7 +105,7 @@ export class Call {
   finish(status: number): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    this.deadlines.remove(this);
     this.sink.done(status);
   }
 
@@ -57,7 +119,7 @@ export class Call {
       return this.finish(this.res.statusCode);
     }
     this.settled = true;
-    clearTimeout(this.timer);
+    this.deadlines.remove(this);
     this.sink.failed(this.failure);
   }
 }

@@ -3,7 +3,7 @@ import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, Server
 import { createProxyServer } from 'http-proxy-3';
 import { PayloadTooLargeError, UnreachableError } from '../errors';
 import type { Endpoint } from '../providers/provider';
-import { Call, CallSink, ForwardOptions, Forwarder, limitChunked } from './call';
+import { Call, CallSink, Deadlines, ForwardOptions, Forwarder, limitChunked } from './call';
 import { stripHopByHop, upstreamRequestHeaders } from './headers';
 
 /** Forwards calls with one http-proxy-3 server (`proxy_engine=http-proxy-3`); a call's state travels with its request. */
@@ -11,6 +11,7 @@ export class HttpProxy3Forwarder implements Forwarder {
   private readonly proxy;
   private readonly calls = new WeakMap<IncomingMessage, Call>();
   private readonly targets = new Map<string, URL>();
+  private readonly deadlines = new Deadlines();
 
   constructor(agent: Agent) {
     this.proxy = createProxyServer({ agent, changeOrigin: true, xfwd: false, followRedirects: false });
@@ -49,7 +50,7 @@ export class HttpProxy3Forwarder implements Forwarder {
       sink.failed(new PayloadTooLargeError(opts.maxBodyBytes));
       return null;
     }
-    const call = new Call(opts, res, sink, false);
+    const call = new Call(opts, res, sink, false, this.deadlines);
     this.calls.set(req, call);
     if (!req.headers['content-length']) limitChunked(req, opts.maxBodyBytes, () => call.fail(new PayloadTooLargeError(opts.maxBodyBytes)));
     req.headers = upstreamRequestHeaders(req, opts.call) as IncomingHttpHeaders;

@@ -3,7 +3,7 @@ import { Agent, IncomingMessage, OutgoingHttpHeaders, RequestOptions, ServerResp
 import type { Readable, Writable } from 'node:stream';
 import { PayloadTooLargeError, UnreachableError } from '../errors';
 import type { Endpoint } from '../providers/provider';
-import { Call, CallSink, ForwardOptions, Forwarder, limitChunked } from './call';
+import { Call, CallSink, Deadlines, ForwardOptions, Forwarder, limitChunked } from './call';
 import { clientResponseHeaders, upstreamRequestHeaderList } from './headers';
 
 /** Where a replica listens, and the Host header http.request would have written for it. */
@@ -38,6 +38,7 @@ function hostHeader(hostname: string, port: number): string {
 /** Forwards with `http.request` on one keep-alive agent (its pools are per host:port, so per replica). */
 export class NodeForwarder implements Forwarder {
   private readonly targets = new Map<string, Target>();
+  private readonly deadlines = new Deadlines();
 
   constructor(private readonly agent: Agent) {}
 
@@ -63,7 +64,7 @@ export class NodeForwarder implements Forwarder {
     // A flat header list: http.request writes it as is, skipping its per-header setHeader map.
     const headers = upstreamRequestHeaderList(req, opts.call, t.host) as unknown as RequestOptions['headers'];
     const up = request({ hostname: t.hostname, port: t.port, method: req.method, path: opts.path, headers, agent: this.agent });
-    const call = new Call(opts, res, sink, true);
+    const call = new Call(opts, res, sink, true, this.deadlines);
     call.upstream = up;
     up.on('error', (err: NodeJS.ErrnoException) => call.fail(new UnreachableError(`cannot reach the function: ${err.code ?? err.message}`)));
     up.on('response', (upRes: IncomingMessage) => {
