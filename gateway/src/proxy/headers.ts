@@ -6,6 +6,8 @@ const HOP = new Set(['connection', 'proxy-connection', 'keep-alive', 'proxy-auth
 
 function connectionTokens(value: string | string[] | undefined): Set<string> | null {
   if (!value) return null;
+  // The usual values list no header: skip the split and the Set.
+  if (typeof value === 'string' && (value.length === 10 || value.length === 5) && /^(keep-alive|close)$/i.test(value)) return null;
   const list = (Array.isArray(value) ? value.join(',') : value).toLowerCase().split(',').map((s) => s.trim());
   const set = new Set(list.filter((t) => t && t !== 'close' && t !== 'keep-alive'));
   return set.size ? set : null;
