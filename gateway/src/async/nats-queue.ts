@@ -6,6 +6,7 @@
  * - stream `skep.async.ready.<fn>` → one message per "job became runnable"; duplicates are harmless (acked on sight).
  */
 import { createHash } from 'node:crypto';
+import { UnavailableError } from '../errors';
 import { AckPolicy, connect, JetStreamClient, JetStreamManager, JsMsg, KV, NatsConnection, nanos, RetentionPolicy, StorageType } from 'nats';
 import {
   AsyncRequest, Clock, DEFAULT_LEASE_MS, EnqueueResult, Job, JobFilter, JobQueue, LeaseLostError, Outcome, QueueOptions, systemClock,
@@ -25,6 +26,8 @@ export interface NatsQueueOptions extends QueueOptions {
   prefix?: string;
   /** Told of each failed connection attempt before the next (the queue keeps trying until it connects or closes). */
   onConnectError?: (err: Error, attempt: number) => void;
+  /** How long a new request waits for an unreachable NATS before it gets a 503 (default 5 s); the worker waits on. */
+  connectWaitMs?: number;
 }
 
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
@@ -89,8 +92,22 @@ export class NatsQueue implements JobQueue {
     await this.ready;
   }
 
+  /** The connection, or a 503 once `connectWaitMs` has passed without one, so a caller is not held open indefinitely. */
+  private async readyWithin(): Promise<Awaited<NatsQueue['ready']>> {
+    let timer: NodeJS.Timeout | undefined;
+    const waitMs = this.opts.connectWaitMs ?? 5000;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UnavailableError(`the async queue (NATS at ${this.opts.servers}) is not reachable`, 'queue_unavailable', 5)), waitMs);
+    });
+    try {
+      return await Promise.race([this.ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async enqueue(req: AsyncRequest, opts: { id: string; idempotencyKey?: string }): Promise<EnqueueResult> {
-    const { idem, jobs } = await this.ready;
+    const { idem, jobs } = await this.readyWithin();
     let id = opts.id;
     if (opts.idempotencyKey !== undefined) {
       const key = `${req.fn}.${createHash('sha256').update(opts.idempotencyKey).digest('hex')}`;

@@ -55,6 +55,12 @@ describe('NatsQueue before NATS is up', () => {
     await q.close();
   }, 60_000);
 
+  it('answers a new request with a 503 error while NATS stays unreachable, instead of holding it', async () => {
+    const q = new NatsQueue({ servers: `nats://127.0.0.1:${await freePort()}`, connectWaitMs: 300 });
+    await expect(q.enqueue(request, { id: 'call-2' })).rejects.toMatchObject({ statusCode: 503, code: 'queue_unavailable' });
+    await q.close();
+  }, 30_000);
+
   it('stops retrying when closed', async () => {
     const q = new NatsQueue({ servers: `nats://127.0.0.1:${await freePort()}` });
     await q.close();
