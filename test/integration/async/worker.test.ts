@@ -187,8 +187,7 @@ describe.each(backends)('AsyncWorker on %s', (_name, leaseMs, openQueue) => {
     expect(perId).toEqual([1, 1, 1]);
   });
 
-  it('dead-letters an interrupted call without running it when the function asks for at-most-once', async () => {
-    labels.once = { 'com.skep.async.on-interrupt': 'dead-letter' };
+  it('dead-letters an interrupted call without running it by default (at most once)', async () => {
     const id = await submit('once');
     await queue.lease('once', 'crashed-gateway');
     await new Promise((r) => setTimeout(r, leaseMs + 50));
@@ -197,7 +196,8 @@ describe.each(backends)('AsyncWorker on %s', (_name, leaseMs, openQueue) => {
     expect(gw.seen.filter((s) => s.fn === 'once')).toHaveLength(0);
   });
 
-  it('runs an interrupted call again by default, marked X-Skep-Redelivered', async () => {
+  it('runs an interrupted call again when the function asks for at-least-once, marked X-Skep-Redelivered', async () => {
+    labels.echo = { ...labels.echo, 'com.skep.async.on-interrupt': 'retry' };
     const id = await submit('echo');
     await queue.lease('echo', 'crashed-gateway');
     await new Promise((r) => setTimeout(r, leaseMs + 50));

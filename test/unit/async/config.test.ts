@@ -4,7 +4,7 @@ import { ASYNC_LABELS, functionSettings, loadAsyncConfig, sqlitePath } from '../
 describe('async config', () => {
   it('has defaults like OpenFaaS where it has them (concurrency 1) and durable ones elsewhere', () => {
     const c = loadAsyncConfig({});
-    expect(c).toMatchObject({ asyncBackend: 'sqlite', asyncConcurrency: 1, asyncMaxAttempts: 5, asyncMaxAgeMs: 86_400_000, asyncRetryStatuses: [408, 429, 500, 502, 503, 504], asyncOnInterrupt: 'retry' });
+    expect(c).toMatchObject({ asyncBackend: 'sqlite', asyncConcurrency: 1, asyncMaxAttempts: 5, asyncMaxAgeMs: 86_400_000, asyncRetryStatuses: [408, 429, 500, 502, 503, 504], asyncOnInterrupt: 'dead-letter' });
   });
 
   it('reports every bad variable at once', () => {
@@ -30,8 +30,8 @@ describe('functionSettings', () => {
   const cfg = loadAsyncConfig({});
 
   it('reads the labels', () => {
-    const s = functionSettings(cfg, { [ASYNC_LABELS.concurrency]: '4', [ASYNC_LABELS.maxAttempts]: '9', [ASYNC_LABELS.maxAge]: '1h30m', [ASYNC_LABELS.onInterrupt]: 'dead-letter' });
-    expect(s).toMatchObject({ concurrency: 4, onInterrupt: 'dead-letter', policy: { maxAttempts: 9, maxAgeMs: 5_400_000 } });
+    const s = functionSettings(cfg, { [ASYNC_LABELS.concurrency]: '4', [ASYNC_LABELS.maxAttempts]: '9', [ASYNC_LABELS.maxAge]: '1h30m', [ASYNC_LABELS.onInterrupt]: 'retry' });
+    expect(s).toMatchObject({ concurrency: 4, onInterrupt: 'retry', policy: { maxAttempts: 9, maxAgeMs: 5_400_000 } });
   });
 
   it.each([
