@@ -1,7 +1,8 @@
 /** Starts Debian's nats-server with JetStream on a free loopback port for a test, and stops it by PID. */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../../gateway/src/providers/local/ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,16 +12,7 @@ export interface NatsServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {

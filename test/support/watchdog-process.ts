@@ -2,7 +2,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpRequest, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { createServer } from 'node:net';
+import { freePort } from '../../gateway/src/providers/local/ports';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -115,17 +115,8 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, what: stri
   }
 }
 
-/** A loopback port that was free a moment ago (for fixture servers that cannot print theirs). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** A loopback port that was free a moment ago (for fixture servers that cannot print theirs): the local provider's own. */
+export { freePort };
 
 /** True when pid no longer runs (gone, or a zombie waiting for a reaper). */
 export function processGone(pid: number): boolean {

@@ -1,21 +1,13 @@
 /** The NATS backend when the server is not up yet (a Swarm stack starts its services in no order). */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatsQueue } from '../../../gateway/src/async/nats-queue';
 import type { AsyncRequest } from '../../../gateway/src/async/queue';
+import { freePort } from '../../../gateway/src/providers/local/ports';
 import { assertNatsServerInstalled } from '../../support/nats-server';
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const s = createServer();
-  s.once('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
-  });
-});
 
 const until = async (what: string, check: () => boolean, timeoutMs = 20_000) => {
   const deadline = Date.now() + timeoutMs;
