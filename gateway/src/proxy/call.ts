@@ -1,6 +1,6 @@
 /** What every forwarder shares: the options of a call, the Call that settles once, and the body limit for chunked bodies. */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import { SkepError, TimeoutError } from '../errors';
+import { PayloadTooLargeError, SkepError, TimeoutError } from '../errors';
 import type { Endpoint } from '../providers/provider';
 import type { CallHeaders } from './headers';
 
@@ -136,11 +136,24 @@ export interface Forwarder {
 }
 
 /** Counts a body without Content-Length and calls `over` once it passes `max`. */
-export function limitChunked(req: IncomingMessage, max: number, over: () => void): void {
+function limitChunked(req: IncomingMessage, max: number, over: () => void): void {
   if (req.headers['transfer-encoding'] === undefined) return;
   let seen = 0;
   req.on('data', (chunk: Buffer) => {
     seen += chunk.length;
     if (seen > max) over();
   });
+}
+
+/** Answers 413 through the sink, before anything is forwarded, when the declared Content-Length is over the limit. */
+export function refuseDeclaredOversize(req: IncomingMessage, opts: ForwardOptions, sink: CallSink): boolean {
+  if (Number(req.headers['content-length'] ?? 0) <= opts.maxBodyBytes) return false;
+  sink.failed(new PayloadTooLargeError(opts.maxBodyBytes));
+  return true;
+}
+
+/** Fails `call` with 413 once a body that declared no length grows past the limit. */
+export function limitUndeclaredBody(req: IncomingMessage, call: Call): void {
+  const max = call.opts.maxBodyBytes;
+  if (!req.headers['content-length']) limitChunked(req, max, () => call.fail(new PayloadTooLargeError(max)));
 }

@@ -1,9 +1,9 @@
 /** The http-proxy-3 forwarder, kept selectable so the bench can compare it with the node:http one on the same gateway. */
 import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { createProxyServer } from 'http-proxy-3';
-import { PayloadTooLargeError, UnreachableError } from '../errors';
+import { UnreachableError } from '../errors';
 import type { Endpoint } from '../providers/provider';
-import { Call, CallSink, Deadlines, ForwardOptions, Forwarder, limitChunked } from './call';
+import { Call, CallSink, Deadlines, ForwardOptions, Forwarder, limitUndeclaredBody, refuseDeclaredOversize } from './call';
 import { stripHopByHop, upstreamRequestHeaders } from './headers';
 
 /** Forwards calls with one http-proxy-3 server (`proxy_engine=http-proxy-3`); a call's state travels with its request. */
@@ -45,14 +45,10 @@ export class HttpProxy3Forwarder implements Forwarder {
 
   /** Forwards `req` to `ep` and pipes the answer to `res`; a SkepError (502, 504, 413) goes to the sink only while nothing was written. */
   forward(req: IncomingMessage, res: ServerResponse, ep: Endpoint, opts: ForwardOptions, sink: CallSink): Call | null {
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > opts.maxBodyBytes) {
-      sink.failed(new PayloadTooLargeError(opts.maxBodyBytes));
-      return null;
-    }
+    if (refuseDeclaredOversize(req, opts, sink)) return null;
     const call = new Call(opts, res, sink, false, this.deadlines);
     this.calls.set(req, call);
-    if (!req.headers['content-length']) limitChunked(req, opts.maxBodyBytes, () => call.fail(new PayloadTooLargeError(opts.maxBodyBytes)));
+    limitUndeclaredBody(req, call);
     req.headers = upstreamRequestHeaders(req, opts.call) as IncomingHttpHeaders;
     req.url = opts.path;
     this.proxy.web(req, res, { target: this.target(ep.url) }, (err: NodeJS.ErrnoException) => {

@@ -1,9 +1,9 @@
 /** The default forwarder: a lean node:http pipe to one replica over pooled keep-alive connections; no redirects followed. */
 import { Agent, IncomingMessage, OutgoingHttpHeaders, RequestOptions, ServerResponse, request } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
-import { PayloadTooLargeError, UnreachableError } from '../errors';
+import { UnreachableError } from '../errors';
 import type { Endpoint } from '../providers/provider';
-import { Call, CallSink, Deadlines, ForwardOptions, Forwarder, limitChunked } from './call';
+import { Call, CallSink, Deadlines, ForwardOptions, Forwarder, limitUndeclaredBody, refuseDeclaredOversize } from './call';
 import { clientResponseHeaders, upstreamRequestHeaderList } from './headers';
 
 /** Where a replica listens, and the Host header http.request would have written for it. */
@@ -55,11 +55,7 @@ export class NodeForwarder implements Forwarder {
   }
 
   forward(req: IncomingMessage, res: ServerResponse, ep: Endpoint, opts: ForwardOptions, sink: CallSink): Call | null {
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > opts.maxBodyBytes) {
-      sink.failed(new PayloadTooLargeError(opts.maxBodyBytes));
-      return null;
-    }
+    if (refuseDeclaredOversize(req, opts, sink)) return null;
     const t = this.target(ep.url);
     // A flat header list: http.request writes it as is, skipping its per-header setHeader map.
     const headers = upstreamRequestHeaderList(req, opts.call, t.host) as unknown as RequestOptions['headers'];
@@ -75,7 +71,7 @@ export class NodeForwarder implements Forwarder {
       upRes.on('aborted', cut);
       pump(upRes, res);
     });
-    if (!req.headers['content-length']) limitChunked(req, opts.maxBodyBytes, () => call.fail(new PayloadTooLargeError(opts.maxBodyBytes)));
+    limitUndeclaredBody(req, call);
     pump(req, up);
     return call;
   }
