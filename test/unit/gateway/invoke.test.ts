@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import request from 'supertest';
 import { deployment, fakeGateway, listen, upstream, Upstream } from '../../support/gateway-harness';
@@ -118,6 +119,29 @@ describe.each(['node', 'http-proxy-3'] as const)('/function/:name (proxy_engine=
     up = f.up;
     const res = await request(f.app).post('/function/echo').send('x'.repeat(100)).expect(413);
     expect(res.body.code).toBe('payload_too_large');
+  });
+
+  it('returns 413 when a body without Content-Length grows past max_invoke_body_size', async () => {
+    const f = await withFunction(echoHeaders, { maxInvokeBodyBytes: 10 });
+    up = f.up;
+    const gw = await listen(f.app);
+    try {
+      const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${gw.url}/function/echo`, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        });
+        req.on('error', reject);
+        req.write('x'.repeat(8));
+        req.write('x'.repeat(8));
+        req.end('x'.repeat(8));
+      });
+      expect(res.status).toBe(413);
+      expect(JSON.parse(res.body).code).toBe('payload_too_large');
+    } finally {
+      await gw.close();
+    }
   });
 
   it('counts calls in metrics and in invocationCount, and emits started/completed', async () => {
